@@ -1,0 +1,5 @@
+//! Server functions, grouped by feature. Each is thin: authenticate,
+//! call one engine function, map the error.
+
+pub mod account;
+pub mod auth;

@@ -1,0 +1,10 @@
+//! Easel's domain: the pure types and rules that the server and the browser
+//! share. Nothing here does IO, so everything compiles for `wasm32` too.
+//!
+//! - [`account`]: user names, passwords, and the account views sent to the UI.
+//! - [`validation`]: the one error type every validator returns.
+
+pub mod account;
+pub mod validation;
+
+pub use validation::ValidationError;

@@ -1,0 +1,557 @@
+//! The one typed configuration, from flags, environment variables and an
+//! optional TOML file, in that order of precedence. `easel --help` lists
+//! every setting with its variable.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+/// Easel: a self-hosted studio for text-to-image generation.
+///
+/// With no command, serves the studio. Every option can also be set by its
+/// environment variable or in the --config file (keys are the option names
+/// with `_` for `-`, e.g. `data_dir = "/var/lib/easel"`).
+#[derive(Debug, Parser)]
+#[command(name = "easel", version, max_term_width = 100)]
+pub struct Cli {
+    /// Settings.
+    #[command(flatten)]
+    pub settings: Settings,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the studio (the default).
+    Serve,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the database.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `easel user ...`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account, e.g. the first admin of a headless install:
+    /// `echo "$PASSWORD" | easel user create alice --admin --password-stdin`.
+    Create {
+        /// The user name.
+        name: String,
+        /// Make the account an admin (the first account always is).
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of standard input instead
+        /// of prompting for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// `easel db ...`
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending migrations and exit (`serve` also applies them at start).
+    Migrate,
+}
+
+/// A string that never shows up in logs or `Debug` output.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+/// Who may create accounts in the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    /// Anyone who can reach the server.
+    Open,
+    /// Only the first account (the admin); others via `easel user create`.
+    Closed,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Every setting, as given. Unset ones fall back to the config file, then
+/// to the defaults shown.
+#[derive(Debug, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Read settings from this TOML file; flags and environment variables
+    /// override it.
+    #[arg(long, env = "EASEL_CONFIG", value_name = "FILE", global = true)]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+
+    /// Address to serve on. [default: 127.0.0.1:3000]
+    #[arg(long, env = "EASEL_BIND", value_name = "ADDR", global = true)]
+    pub bind: Option<SocketAddr>,
+
+    /// The URL people use to reach Easel, e.g. https://easel.example.com.
+    /// When it is https, cookies are always marked Secure.
+    #[arg(long, env = "EASEL_PUBLIC_URL", value_name = "URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in
+    /// front of Easel. Leave off when clients connect directly: anyone can
+    /// send those headers. [default: false]
+    #[arg(long, env = "EASEL_TRUST_PROXY", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", global = true)]
+    pub trust_proxy: Option<bool>,
+
+    /// Where Easel keeps its files: the embedded database, images.
+    /// [default: ./data]
+    #[arg(long, env = "EASEL_DATA_DIR", value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+
+    /// Use this PostgreSQL server instead of the embedded one, e.g.
+    /// postgres://easel:secret@db.internal/easel.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: Option<Secret>,
+
+    /// Most database connections to hold open. [default: 10]
+    #[arg(
+        long,
+        env = "EASEL_DATABASE_MAX_CONNECTIONS",
+        value_name = "N",
+        global = true
+    )]
+    pub database_max_connections: Option<u32>,
+
+    /// Folder holding the PostgreSQL server programs (initdb, pg_ctl) for
+    /// the embedded database. [default: searched on PATH, then
+    /// /usr/lib/postgresql/*/bin]
+    #[arg(
+        long,
+        env = "EASEL_POSTGRES_BIN_DIR",
+        value_name = "DIR",
+        global = true
+    )]
+    pub postgres_bin_dir: Option<PathBuf>,
+
+    /// Extra postgresql.conf setting for the embedded database, as
+    /// name=value (repeat the flag, or separate with commas in the variable).
+    #[arg(
+        long = "postgres-setting",
+        env = "EASEL_POSTGRES_SETTINGS",
+        value_name = "NAME=VALUE",
+        value_delimiter = ',',
+        global = true
+    )]
+    #[serde(default)]
+    pub postgres_settings: Vec<String>,
+
+    /// Folder with the built site (the WebAssembly bundle, CSS, assets).
+    /// [default: target/site]
+    #[arg(long, env = "EASEL_SITE_ROOT", value_name = "DIR", global = true)]
+    pub site_root: Option<PathBuf>,
+
+    /// Who may create accounts in the browser. [default: open]
+    #[arg(long, env = "EASEL_REGISTRATION", value_name = "POLICY", global = true)]
+    pub registration: Option<Registration>,
+
+    /// Days an unused session stays logged in. [default: 30]
+    #[arg(long, env = "EASEL_SESSION_DAYS", value_name = "DAYS", global = true)]
+    pub session_days: Option<u32>,
+
+    /// Window, in minutes, over which failed log-ins are counted.
+    /// [default: 15]
+    #[arg(
+        long,
+        env = "EASEL_LOGIN_WINDOW_MINUTES",
+        value_name = "MINUTES",
+        global = true
+    )]
+    pub login_window_minutes: Option<u32>,
+
+    /// Failed log-ins for one account within the window before it is
+    /// locked until they age out. [default: 10]
+    #[arg(
+        long,
+        env = "EASEL_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        value_name = "N",
+        global = true
+    )]
+    pub login_max_failures_per_account: Option<u32>,
+
+    /// Failed log-ins from one address within the window before it is
+    /// locked. [default: 50]
+    #[arg(
+        long,
+        env = "EASEL_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        value_name = "N",
+        global = true
+    )]
+    pub login_max_failures_per_address: Option<u32>,
+
+    /// Largest request body accepted, in bytes. [default: 2097152]
+    #[arg(
+        long,
+        env = "EASEL_MAX_REQUEST_BYTES",
+        value_name = "BYTES",
+        global = true
+    )]
+    pub max_request_bytes: Option<usize>,
+
+    /// Log filter, in tracing's EnvFilter syntax; RUST_LOG overrides it.
+    /// [default: info,sqlx=warn]
+    #[arg(long, env = "EASEL_LOG", value_name = "FILTER", global = true)]
+    pub log: Option<String>,
+
+    /// Log format. [default: pretty]
+    #[arg(long, env = "EASEL_LOG_FORMAT", value_name = "FORMAT", global = true)]
+    pub log_format: Option<LogFormat>,
+
+    /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
+    /// [default: 30]
+    #[arg(
+        long,
+        env = "EASEL_SHUTDOWN_TIMEOUT_SECS",
+        value_name = "SECS",
+        global = true
+    )]
+    pub shutdown_timeout_secs: Option<u64>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to serve on.
+    pub bind: SocketAddr,
+    /// The public URL, if set.
+    pub public_url: Option<String>,
+    /// Whether forwarded headers are trusted.
+    pub trust_proxy: bool,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// An external database, if set (else the embedded one).
+    pub database_url: Option<Secret>,
+    /// Pool size.
+    pub database_max_connections: u32,
+    /// Where PostgreSQL's programs are, if given.
+    pub postgres_bin_dir: Option<PathBuf>,
+    /// Extra postgresql.conf settings.
+    pub postgres_settings: Vec<String>,
+    /// The built site.
+    pub site_root: PathBuf,
+    /// Registration policy.
+    pub registration: Registration,
+    /// Session lifetime.
+    pub session_ttl: Duration,
+    /// Log-in limiter window.
+    pub login_window: Duration,
+    /// Failures per account within the window.
+    pub login_max_failures_per_account: u32,
+    /// Failures per address within the window.
+    pub login_max_failures_per_address: u32,
+    /// Largest request body.
+    pub max_request_bytes: usize,
+    /// Log filter.
+    pub log: String,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Graceful shutdown limit.
+    pub shutdown_timeout: Duration,
+}
+
+impl Settings {
+    /// Reads the config file (if any) and resolves every setting.
+    pub fn resolve(self) -> anyhow::Result<Config> {
+        let file = match &self.config {
+            Some(path) => Self::from_file(path)?,
+            None => Settings::default(),
+        };
+        self.over(file).finish()
+    }
+
+    /// Parses a TOML config file; unknown keys are errors.
+    pub fn from_file(path: &Path) -> anyhow::Result<Settings> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("in config file {}", path.display()))
+    }
+
+    /// These settings, with `base` filling the gaps.
+    pub fn over(self, base: Settings) -> Settings {
+        Settings {
+            config: self.config.or(base.config),
+            bind: self.bind.or(base.bind),
+            public_url: self.public_url.or(base.public_url),
+            trust_proxy: self.trust_proxy.or(base.trust_proxy),
+            data_dir: self.data_dir.or(base.data_dir),
+            database_url: self.database_url.or(base.database_url),
+            database_max_connections: self
+                .database_max_connections
+                .or(base.database_max_connections),
+            postgres_bin_dir: self.postgres_bin_dir.or(base.postgres_bin_dir),
+            postgres_settings: if self.postgres_settings.is_empty() {
+                base.postgres_settings
+            } else {
+                self.postgres_settings
+            },
+            site_root: self.site_root.or(base.site_root),
+            registration: self.registration.or(base.registration),
+            session_days: self.session_days.or(base.session_days),
+            login_window_minutes: self.login_window_minutes.or(base.login_window_minutes),
+            login_max_failures_per_account: self
+                .login_max_failures_per_account
+                .or(base.login_max_failures_per_account),
+            login_max_failures_per_address: self
+                .login_max_failures_per_address
+                .or(base.login_max_failures_per_address),
+            max_request_bytes: self.max_request_bytes.or(base.max_request_bytes),
+            log: self.log.or(base.log),
+            log_format: self.log_format.or(base.log_format),
+            shutdown_timeout_secs: self.shutdown_timeout_secs.or(base.shutdown_timeout_secs),
+        }
+    }
+
+    /// Applies the defaults and checks the values.
+    pub fn finish(self) -> anyhow::Result<Config> {
+        let positive = |value: Option<u32>, default: u32, name: &str| -> anyhow::Result<u32> {
+            let value = value.unwrap_or(default);
+            anyhow::ensure!(value > 0, "{name} must be at least 1");
+            Ok(value)
+        };
+        if let Some(url) = &self.public_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "public_url must start with http:// or https://"
+            );
+        }
+        let max_request_bytes = self.max_request_bytes.unwrap_or(2 * 1024 * 1024);
+        anyhow::ensure!(
+            max_request_bytes >= 1024,
+            "max_request_bytes must be at least 1024"
+        );
+        Ok(Config {
+            bind: self
+                .bind
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
+            public_url: self
+                .public_url
+                .map(|url| url.trim_end_matches('/').to_string()),
+            trust_proxy: self.trust_proxy.unwrap_or(false),
+            data_dir: self.data_dir.unwrap_or_else(|| PathBuf::from("./data")),
+            database_url: self.database_url,
+            database_max_connections: positive(
+                self.database_max_connections,
+                10,
+                "database_max_connections",
+            )?,
+            postgres_bin_dir: self.postgres_bin_dir,
+            postgres_settings: self.postgres_settings,
+            site_root: self
+                .site_root
+                .unwrap_or_else(|| PathBuf::from("target/site")),
+            registration: self.registration.unwrap_or(Registration::Open),
+            session_ttl: Duration::from_secs(
+                u64::from(positive(self.session_days, 30, "session_days")?) * 86_400,
+            ),
+            login_window: Duration::from_secs(
+                u64::from(positive(
+                    self.login_window_minutes,
+                    15,
+                    "login_window_minutes",
+                )?) * 60,
+            ),
+            login_max_failures_per_account: positive(
+                self.login_max_failures_per_account,
+                10,
+                "login_max_failures_per_account",
+            )?,
+            login_max_failures_per_address: positive(
+                self.login_max_failures_per_address,
+                50,
+                "login_max_failures_per_address",
+            )?,
+            max_request_bytes,
+            log: self.log.unwrap_or_else(|| "info,sqlx=warn".into()),
+            log_format: self.log_format.unwrap_or(LogFormat::Pretty),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout_secs.unwrap_or(30)),
+        })
+    }
+}
+
+impl Config {
+    /// Whether the public URL is https (so cookies are always Secure).
+    pub fn public_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("easel").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_documents_every_setting_and_its_variable() {
+        let help = Cli::command().render_long_help().to_string();
+        for arg in Cli::command().get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            assert!(
+                help.contains(&format!("--{long}")),
+                "--{long} missing from help"
+            );
+            assert!(
+                arg.get_long_help().or(arg.get_help()).is_some(),
+                "--{long} has no description"
+            );
+            if long != "help" && long != "version" {
+                assert!(
+                    arg.get_env().is_some(),
+                    "--{long} has no environment variable"
+                );
+            }
+        }
+        assert!(help.contains("DATABASE_URL"));
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let config = parse(&[]).settings.resolve().unwrap();
+        assert_eq!(config.bind, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(config.registration, Registration::Open);
+        assert_eq!(config.session_ttl, Duration::from_secs(30 * 86_400));
+        // The test command itself sets DATABASE_URL, which clap reads.
+        assert_eq!(
+            config.database_url.is_some(),
+            std::env::var_os("DATABASE_URL").is_some()
+        );
+        assert!(!config.trust_proxy);
+    }
+
+    #[test]
+    fn flags_override_the_file_and_the_file_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easel.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:8080\"\ndata_dir = \"/srv/easel\"\nregistration = \"closed\"\npostgres_settings = [\"fsync=off\"]\n",
+        )
+        .unwrap();
+        let cli = parse(&[
+            "--config",
+            path.to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:9999",
+            "--trust-proxy",
+        ]);
+        let config = cli.settings.resolve().unwrap();
+        assert_eq!(config.bind, "127.0.0.1:9999".parse().unwrap());
+        assert_eq!(config.data_dir, PathBuf::from("/srv/easel"));
+        assert_eq!(config.registration, Registration::Closed);
+        assert_eq!(config.postgres_settings, vec!["fsync=off".to_string()]);
+        assert!(config.trust_proxy);
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easel.toml");
+        std::fs::write(&path, "bnid = \"0.0.0.0:80\"\n").unwrap();
+        let err = Settings::from_file(&path).unwrap_err();
+        assert!(format!("{err:#}").contains("bnid"), "{err:#}");
+    }
+
+    #[test]
+    fn nonsense_values_are_refused() {
+        let zero = Settings {
+            session_days: Some(0),
+            ..Settings::default()
+        };
+        assert!(
+            zero.finish()
+                .unwrap_err()
+                .to_string()
+                .contains("session_days")
+        );
+        let ftp = Settings {
+            public_url: Some("ftp://x".into()),
+            ..Settings::default()
+        };
+        assert!(ftp.finish().is_err());
+        assert!(Cli::try_parse_from(["easel", "--bind", "not-an-address"]).is_err());
+    }
+
+    #[test]
+    fn the_database_password_never_shows_in_debug_output() {
+        let cli = parse(&["--database-url", "postgres://easel:hunter2@db/easel"]);
+        let config = cli.settings.resolve().unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+        assert_eq!(
+            config.database_url.unwrap().expose(),
+            "postgres://easel:hunter2@db/easel"
+        );
+    }
+
+    #[test]
+    fn https_public_urls_make_cookies_secure() {
+        let config = parse(&["--public-url", "https://easel.example.com/"])
+            .settings
+            .resolve()
+            .unwrap();
+        assert!(config.public_https());
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://easel.example.com")
+        );
+    }
+}
