@@ -53,10 +53,13 @@ pub fn locate_binaries(
                 continue;
             }
             let candidate = dir.join("pg_ctl");
-            if let Ok(real) = std::fs::canonicalize(&candidate) {
-                if let Some(found) = real.parent().and_then(complete_dir) {
-                    return Ok(found);
-                }
+            if let Some(found) = std::fs::canonicalize(&candidate)
+                .ok()
+                .as_deref()
+                .and_then(Path::parent)
+                .and_then(complete_dir)
+            {
+                return Ok(found);
             }
             searched.push(dir);
         }
@@ -84,7 +87,7 @@ fn versioned_dirs(root: &Path) -> Vec<PathBuf> {
             Some((major, entry.path().join("bin")))
         })
         .collect();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
+    versions.sort_by_key(|version| std::cmp::Reverse(version.0));
     versions.into_iter().map(|(_, dir)| dir).collect()
 }
 

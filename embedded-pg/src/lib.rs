@@ -29,10 +29,12 @@
 mod binaries;
 mod cluster;
 mod conf;
+mod connection;
 mod process;
 
 pub use binaries::{Binaries, locate_binaries};
-pub use cluster::{Cluster, ConnectionInfo, EmbeddedPostgres, Settings, StopOutcome};
+pub use cluster::{Cluster, EmbeddedPostgres, Settings, StopOutcome};
+pub use connection::ConnectionInfo;
 
 use std::path::PathBuf;
 

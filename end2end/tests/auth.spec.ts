@@ -128,3 +128,20 @@ test("a tampered session cookie logs you out cleanly", async ({ page, context, b
   await expect(page).toHaveURL("/login?next=/settings");
   expect((await context.cookies()).filter((c) => c.name === "easel_session")).toHaveLength(0);
 });
+
+test("too many wrong passwords lock the account with a wait time", async ({ page }, info) => {
+  test.skip(info.project.name !== "desktop", "the limit is per account; once is enough");
+  const name = uniqueName("fay");
+  await register(page, name, password);
+  await page.context().clearCookies();
+  await page.goto("/login");
+  // The server's default: 10 failures within 15 minutes lock the account.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await logIn(page, name, `wrong guess ${attempt}`);
+    await expect(page.getByRole("alert")).toHaveText("Wrong user name or password.");
+  }
+  await logIn(page, name, password);
+  await expect(page.getByRole("alert")).toHaveText(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+  await expect(page).toHaveURL("/login");
+  await screenshot(page, info, "rate-limited");
+});

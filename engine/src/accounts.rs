@@ -309,12 +309,14 @@ impl Accounts {
         };
         let stale =
             Utc::now() - row.updated_at > chrono::TimeDelta::seconds(sessions::RENEW_AFTER_SECS);
-        let (expires_at, renewed) = match stale {
-            true => match sessions::renew(&self.db, token, self.ttl_secs()).await? {
+        let (expires_at, renewed) = if stale {
+            match sessions::renew(&self.db, token, self.ttl_secs()).await? {
                 Some(expires_at) => (expires_at, true),
+                // Expired between the two statements.
                 None => return Ok(None),
-            },
-            false => (row.expires_at, false),
+            }
+        } else {
+            (row.expires_at, false)
         };
         Ok(Some(AuthenticatedSession {
             user,

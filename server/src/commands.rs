@@ -4,7 +4,8 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::Context;
 
-use crate::config::{Config, DbCommand, UserCommand};
+use crate::cli::{DbCommand, UserCommand};
+use crate::config::Config;
 use crate::database::Database;
 
 /// `easel user ...`

@@ -3,6 +3,7 @@
 //! parses the command line and calls in here; the tests build the same
 //! router.
 
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod database;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use easel_server::config::{Cli, Command};
+use easel_server::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -1,8 +1,58 @@
-//! Form controls with inline errors.
+//! Form controls with inline errors, and server-function forms that the
+//! browser checks before sending.
 
+use easel_domain::ValidationError;
+use leptos::form::FromFormData;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::web_sys::SubmitEvent;
 
 use crate::AppError;
+
+/// Wires a `<form>` to a server action: on submit, the browser reads the
+/// form into the server function's input, runs `check` (the same rules the
+/// server applies) and sends it only when they pass.
+///
+/// Returns the error to show (the browser's verdict, else the server's) and
+/// the submit handler. The form also works without WebAssembly: give it
+/// `action=S::url() method="post"` and it posts to the server function.
+pub fn checked_submit<S>(
+    action: ServerAction<S>,
+    check: fn(&S) -> Result<(), ValidationError>,
+) -> (
+    Signal<Option<AppError>>,
+    impl Fn(SubmitEvent) + Copy + 'static,
+)
+where
+    S: ServerFn<Error = AppError> + FromFormData + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let client_error = RwSignal::new(None::<AppError>);
+    let server_error = move || {
+        action.value().with(|value| {
+            value
+                .as_ref()
+                .and_then(|result| result.as_ref().err().cloned())
+        })
+    };
+    let error = Signal::derive(move || client_error.get().or_else(server_error));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match S::from_event(&ev) {
+            Ok(input) => match check(&input) {
+                Ok(()) => {
+                    client_error.set(None);
+                    action.dispatch(input);
+                }
+                Err(invalid) => client_error.set(Some(invalid.into())),
+            },
+            Err(err) => client_error.set(Some(AppError::BadRequest {
+                message: err.to_string(),
+            })),
+        }
+    };
+    (error, on_submit)
+}
 
 /// The message for `field`, when the current error belongs to it.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {

@@ -1,17 +1,17 @@
 //! `/login`.
 
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos::web_sys::SubmitEvent;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use crate::AuthContext;
 use crate::api::auth::Login;
-use crate::components::form::{FormAlert, SubmitButton, TextField, field_error, form_error};
+use crate::components::form::{
+    FormAlert, SubmitButton, TextField, checked_submit, field_error, form_error,
+};
 use crate::pages::auth_frame::AuthFrame;
-use crate::{AppError, AuthContext};
 
 /// The log-in page. Its fields are the `form[...]` of
 /// [`LoginForm`](easel_domain::account::LoginForm). It also works without
@@ -24,29 +24,7 @@ pub fn LoginPage() -> impl IntoView {
         .with_untracked(|query| query.get("next"))
         .unwrap_or_default();
 
-    // The browser checks the form with the same rules as the server and
-    // only sends it when they pass; the server's verdict replaces this one.
-    let client_error = RwSignal::new(None::<AppError>);
-    let error = Signal::derive(move || {
-        client_error
-            .get()
-            .or_else(|| action.value().get().and_then(Result::err))
-    });
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        match Login::from_event(&ev) {
-            Ok(input) => match input.form.validate() {
-                Ok(()) => {
-                    client_error.set(None);
-                    action.dispatch(input);
-                }
-                Err(invalid) => client_error.set(Some(invalid.into())),
-            },
-            Err(err) => client_error.set(Some(AppError::BadRequest {
-                message: err.to_string(),
-            })),
-        }
-    };
+    let (error, on_submit) = checked_submit(action, |input: &Login| input.form.validate());
 
     view! {
         <Title text="Log in" />

@@ -1,16 +1,16 @@
 //! `/register`.
 
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos::web_sys::SubmitEvent;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::AuthContext;
 use crate::api::auth::Register;
-use crate::components::form::{FormAlert, SubmitButton, TextField, field_error, form_error};
+use crate::components::form::{
+    FormAlert, SubmitButton, TextField, checked_submit, field_error, form_error,
+};
 use crate::pages::auth_frame::AuthFrame;
-use crate::{AppError, AuthContext};
 
 /// The registration page. The first account on a new server becomes its
 /// admin.
@@ -18,27 +18,8 @@ use crate::{AppError, AuthContext};
 pub fn RegisterPage() -> impl IntoView {
     let auth = expect_context::<AuthContext>();
     let action = auth.register;
-    let client_error = RwSignal::new(None::<AppError>);
-    let error = Signal::derive(move || {
-        client_error
-            .get()
-            .or_else(|| action.value().get().and_then(Result::err))
-    });
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        match Register::from_event(&ev) {
-            Ok(input) => match input.form.validate() {
-                Ok(_) => {
-                    client_error.set(None);
-                    action.dispatch(input);
-                }
-                Err(invalid) => client_error.set(Some(invalid.into())),
-            },
-            Err(err) => client_error.set(Some(AppError::BadRequest {
-                message: err.to_string(),
-            })),
-        }
-    };
+    let (error, on_submit) =
+        checked_submit(action, |input: &Register| input.form.validate().map(drop));
 
     view! {
         <Title text="Create an account" />

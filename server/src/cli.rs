@@ -1,0 +1,60 @@
+//! The command line: subcommands, with every setting of
+//! [`Settings`](crate::config::Settings) as a global flag.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+
+/// Easel: a self-hosted studio for text-to-image generation.
+///
+/// With no command, serves the studio. Every option can also be set by its
+/// environment variable or in the --config file (keys are the option names
+/// with `_` for `-`, e.g. `data_dir = "/var/lib/easel"`).
+#[derive(Debug, Parser)]
+#[command(name = "easel", version, max_term_width = 100)]
+pub struct Cli {
+    /// Settings.
+    #[command(flatten)]
+    pub settings: Settings,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the studio (the default).
+    Serve,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the database.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `easel user ...`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account, e.g. the first admin of a headless install:
+    /// `echo "$PASSWORD" | easel user create alice --admin --password-stdin`.
+    Create {
+        /// The user name.
+        name: String,
+        /// Make the account an admin (the first account always is).
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of standard input instead
+        /// of prompting for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// `easel db ...`
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending migrations and exit (`serve` also applies them at start).
+    Migrate,
+}

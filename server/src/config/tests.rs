@@ -1,0 +1,131 @@
+//! Precedence, defaults, validation and redaction of the configuration.
+
+use super::*;
+use crate::cli::Cli;
+use clap::{CommandFactory, Parser};
+
+fn parse(args: &[&str]) -> Cli {
+    Cli::try_parse_from(std::iter::once("easel").chain(args.iter().copied())).unwrap()
+}
+
+#[test]
+fn the_cli_definition_is_consistent() {
+    Cli::command().debug_assert();
+}
+
+#[test]
+fn help_documents_every_setting_and_its_variable() {
+    let help = Cli::command().render_long_help().to_string();
+    for arg in Cli::command().get_arguments() {
+        let Some(long) = arg.get_long() else { continue };
+        assert!(
+            help.contains(&format!("--{long}")),
+            "--{long} missing from help"
+        );
+        assert!(
+            arg.get_long_help().or(arg.get_help()).is_some(),
+            "--{long} has no description"
+        );
+        if long != "help" && long != "version" {
+            assert!(
+                arg.get_env().is_some(),
+                "--{long} has no environment variable"
+            );
+        }
+    }
+    assert!(help.contains("DATABASE_URL"));
+}
+
+#[test]
+fn defaults_apply_when_nothing_is_set() {
+    let config = parse(&[]).settings.resolve().unwrap();
+    assert_eq!(config.bind, "127.0.0.1:3000".parse().unwrap());
+    assert_eq!(config.data_dir, PathBuf::from("./data"));
+    assert_eq!(config.registration, Registration::Open);
+    assert_eq!(config.session_ttl, Duration::from_secs(30 * 86_400));
+    // The test command itself sets DATABASE_URL, which clap reads.
+    assert_eq!(
+        config.database_url.is_some(),
+        std::env::var_os("DATABASE_URL").is_some()
+    );
+    assert!(!config.trust_proxy);
+}
+
+#[test]
+fn flags_override_the_file_and_the_file_overrides_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("easel.toml");
+    std::fs::write(
+        &path,
+        "bind = \"0.0.0.0:8080\"\ndata_dir = \"/srv/easel\"\nregistration = \"closed\"\npostgres_settings = [\"fsync=off\"]\n",
+    )
+    .unwrap();
+    let cli = parse(&[
+        "--config",
+        path.to_str().unwrap(),
+        "--bind",
+        "127.0.0.1:9999",
+        "--trust-proxy",
+    ]);
+    let config = cli.settings.resolve().unwrap();
+    assert_eq!(config.bind, "127.0.0.1:9999".parse().unwrap());
+    assert_eq!(config.data_dir, PathBuf::from("/srv/easel"));
+    assert_eq!(config.registration, Registration::Closed);
+    assert_eq!(config.postgres_settings, vec!["fsync=off".to_string()]);
+    assert!(config.trust_proxy);
+}
+
+#[test]
+fn unknown_keys_in_the_file_are_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("easel.toml");
+    std::fs::write(&path, "bnid = \"0.0.0.0:80\"\n").unwrap();
+    let err = Settings::from_file(&path).unwrap_err();
+    assert!(format!("{err:#}").contains("bnid"), "{err:#}");
+}
+
+#[test]
+fn nonsense_values_are_refused() {
+    let zero = Settings {
+        session_days: Some(0),
+        ..Settings::default()
+    };
+    assert!(
+        zero.finish()
+            .unwrap_err()
+            .to_string()
+            .contains("session_days")
+    );
+    let ftp = Settings {
+        public_url: Some("ftp://x".into()),
+        ..Settings::default()
+    };
+    assert!(ftp.finish().is_err());
+    assert!(Cli::try_parse_from(["easel", "--bind", "not-an-address"]).is_err());
+}
+
+#[test]
+fn the_database_password_never_shows_in_debug_output() {
+    let cli = parse(&["--database-url", "postgres://easel:hunter2@db/easel"]);
+    let config = cli.settings.resolve().unwrap();
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("[redacted]"));
+    assert_eq!(
+        config.database_url.unwrap().expose(),
+        "postgres://easel:hunter2@db/easel"
+    );
+}
+
+#[test]
+fn https_public_urls_make_cookies_secure() {
+    let config = parse(&["--public-url", "https://easel.example.com/"])
+        .settings
+        .resolve()
+        .unwrap();
+    assert!(config.public_https());
+    assert_eq!(
+        config.public_url.as_deref(),
+        Some("https://easel.example.com")
+    );
+}
