@@ -1,6 +1,11 @@
 //! Reusable pieces of the UI.
 
+pub mod action_icons;
+pub mod copy_button;
 pub mod form;
 pub mod icons;
 pub mod layout;
 pub mod page;
+pub mod progress_socket;
+pub mod queue_panel;
+pub mod time;

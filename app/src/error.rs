@@ -122,12 +122,19 @@ impl From<ValidationError> for AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// An error body the browser cannot read (a proxy's HTML page, say) is
+    /// the server's problem, not a malformed request of ours.
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        use leptos::server_fn::Decodes;
+        <JsonEncoding as Decodes<AppError>>::decode(data).unwrap_or(AppError::Internal)
+    }
+
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The arguments could not be read: a malformed request.
-            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
-                AppError::BadRequest { message }
-            }
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => AppError::BadRequest { message },
             // The browser's request never got an answer.
             ServerFnErrorErr::Request(message) => AppError::Network { message },
             _ => AppError::Internal,

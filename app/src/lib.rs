@@ -24,8 +24,8 @@ use leptos_router::{SsrMode, path};
 use crate::api::auth::{Login, Logout, Register, current_user};
 use crate::components::layout::AppLayout;
 use crate::pages::{
-    GalleryPage, HistoryPage, LoginPage, NotFoundPage, RegisterPage, SettingsPage, StudioPage,
-    TemplatesPage,
+    GalleryPage, HistoryPage, ImageDetailPage, LoginPage, NotFoundPage, RegisterPage, SettingsPage,
+    StudioPage, TemplatesPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                 >
                     <Route path=path!("") view=StudioPage />
                     <Route path=path!("gallery") view=GalleryPage />
+                    <Route path=path!("gallery/:id") view=ImageDetailPage />
                     <Route path=path!("templates") view=TemplatesPage />
                     <Route path=path!("history") view=HistoryPage />
                     <Route path=path!("settings") view=SettingsPage />

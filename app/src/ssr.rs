@@ -287,3 +287,33 @@ pub fn database_error(err: SqlxError) -> AppError {
         }
     }
 }
+
+impl From<easel_engine::generation::GenerationError> for AppError {
+    fn from(err: easel_engine::generation::GenerationError) -> Self {
+        use easel_engine::generation::GenerationError as E;
+        match err {
+            E::Invalid(errors) => errors
+                .into_iter()
+                .next()
+                .map_or(AppError::Internal, AppError::from),
+            E::TooManyActiveJobs { limit } => AppError::Conflict {
+                field: "count".into(),
+                message: format!(
+                    "You already have {limit} jobs waiting or running. Let some finish, or cancel a few."
+                ),
+            },
+            E::NotFound => AppError::NotFound,
+            E::Database(err) => database_error(err),
+        }
+    }
+}
+
+impl From<easel_engine::gallery::GalleryError> for AppError {
+    fn from(err: easel_engine::gallery::GalleryError) -> Self {
+        use easel_engine::gallery::GalleryError as E;
+        match err {
+            E::NotFound => AppError::NotFound,
+            E::Database(err) => database_error(err),
+        }
+    }
+}

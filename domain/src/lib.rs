@@ -5,6 +5,9 @@
 //! - [`validation`]: the one error type every validator returns.
 
 pub mod account;
+pub mod gallery;
+pub mod generation;
+pub mod metadata;
 pub mod validation;
 
 pub use validation::ValidationError;

@@ -2,16 +2,53 @@
 //!
 //! - [`db`]: the Postgres pool and the migrations.
 //! - [`accounts`]: users, password hashing, sessions, log-in rate limits.
+//! - [`jobs`]: the durable job queue.
+//! - [`providers`]: the backends (the built-in engine first).
+//! - [`worker`]: claims jobs, runs them, stores their results.
+//! - [`hub`]: live progress fan-out, in-process and across instances.
+//! - [`imaging`] and [`store`]: pixels, metadata, thumbnails, durable bytes.
+//! - [`generation`] and [`gallery`]: the services the web layer calls.
 //!
 //! The web layer (`app`'s server functions, `server`'s routes) calls into
 //! an [`Engine`], which it gets from its state. Nothing here knows Leptos.
 
 pub mod accounts;
 pub mod db;
+pub mod gallery;
+pub mod generation;
+pub mod hub;
+pub mod imaging;
+pub mod jobs;
+pub mod providers;
+pub mod store;
+pub mod worker;
 
 pub use accounts::{AccountError, Accounts, AuthSettings, ClientMeta, RegistrationPolicy};
 
+use std::sync::Arc;
+
 use sqlx::PgPool;
+
+use crate::gallery::Gallery;
+use crate::generation::{Generation, GenerationLimits};
+use crate::hub::ProgressHub;
+use crate::jobs::QueueSettings;
+use crate::providers::ProviderRegistry;
+use crate::store::ImageStore;
+use crate::worker::WorkerPool;
+
+/// What the generation side is built from.
+#[derive(Debug, Clone)]
+pub struct GenerationSetup {
+    /// The backends, default first.
+    pub providers: ProviderRegistry,
+    /// Where image bytes go.
+    pub store: Arc<dyn ImageStore>,
+    /// Queue timing and retries.
+    pub queue: QueueSettings,
+    /// Per-user limits.
+    pub limits: GenerationLimits,
+}
 
 /// The engine's services, cheap to clone: build one at start-up and share it.
 #[derive(Clone)]
@@ -20,6 +57,14 @@ pub struct Engine {
     pub db: PgPool,
     /// Accounts and sessions.
     pub accounts: Accounts,
+    /// Generation: models, submit, cancel, jobs.
+    pub generation: Generation,
+    /// The user's images.
+    pub gallery: Gallery,
+    /// Live progress.
+    pub hub: ProgressHub,
+    providers: Arc<ProviderRegistry>,
+    queue: QueueSettings,
 }
 
 impl std::fmt::Debug for Engine {
@@ -30,10 +75,35 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     /// Builds the services over a migrated database.
-    pub fn new(db: PgPool, auth: AuthSettings) -> Self {
+    pub fn new(db: PgPool, auth: AuthSettings, setup: GenerationSetup) -> Self {
+        let hub = ProgressHub::new(db.clone());
+        let providers = Arc::new(setup.providers);
         Self {
             accounts: Accounts::new(db.clone(), auth),
+            generation: Generation::new(
+                db.clone(),
+                hub.clone(),
+                Arc::clone(&providers),
+                setup.queue,
+                setup.limits,
+            ),
+            gallery: Gallery::new(db.clone(), setup.store),
+            hub,
+            providers,
+            queue: setup.queue,
             db,
         }
+    }
+
+    /// The worker pool for this process's backends (run it with
+    /// [`WorkerPool::run`]; `easel serve` does, and `easel worker`).
+    pub fn worker_pool(&self) -> WorkerPool {
+        WorkerPool::new(
+            self.db.clone(),
+            self.hub.clone(),
+            (*self.providers).clone(),
+            Arc::clone(self.gallery.store()),
+            self.queue,
+        )
     }
 }

@@ -32,6 +32,12 @@ pub enum Command {
     /// Manage the database.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Run generation workers only (no web server), next to GPU hosts or
+    /// to add capacity; they claim jobs from the same database.
+    Worker,
+    /// Measure queue throughput, per-generation overhead, thumbnails and
+    /// websocket fan-out; prints figures.
+    Bench(crate::bench::BenchArgs),
 }
 
 /// `easel user ...`

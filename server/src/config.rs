@@ -199,6 +199,44 @@ pub struct Settings {
         global = true
     )]
     pub shutdown_timeout_secs: Option<u64>,
+
+    /// Folder for image files (originals and thumbnails).
+    /// [default: <data-dir>/images]
+    #[arg(long, env = "EASEL_IMAGE_DIR", value_name = "DIR", global = true)]
+    pub image_dir: Option<PathBuf>,
+
+    /// Run generation workers in this process. Turn off for a web-only
+    /// instance when `easel worker` processes run elsewhere. [default: true]
+    #[arg(long, env = "EASEL_WORKERS", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", global = true)]
+    pub workers: Option<bool>,
+
+    /// Built-in engine jobs run at once in this process (each uses one CPU
+    /// core). [default: half the cores, at least 1]
+    #[arg(
+        long,
+        env = "EASEL_BUILTIN_CONCURRENCY",
+        value_name = "N",
+        global = true
+    )]
+    pub builtin_concurrency: Option<u32>,
+
+    /// Seconds a claimed job's lease lasts without a heartbeat; a job whose
+    /// worker died runs again after this. [default: 30]
+    #[arg(long, env = "EASEL_JOB_LEASE_SECS", value_name = "SECS", global = true)]
+    pub job_lease_secs: Option<u32>,
+
+    /// Tries per job before a retryable failure becomes final. [default: 3]
+    #[arg(long, env = "EASEL_JOB_MAX_ATTEMPTS", value_name = "N", global = true)]
+    pub job_max_attempts: Option<u32>,
+
+    /// Most queued or running jobs one user may have. [default: 500]
+    #[arg(
+        long,
+        env = "EASEL_MAX_ACTIVE_JOBS_PER_USER",
+        value_name = "N",
+        global = true
+    )]
+    pub max_active_jobs_per_user: Option<u32>,
 }
 
 /// The resolved configuration.
@@ -240,6 +278,18 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Graceful shutdown limit.
     pub shutdown_timeout: Duration,
+    /// Where image files go.
+    pub image_dir: PathBuf,
+    /// Whether this process runs workers.
+    pub workers: bool,
+    /// Built-in engine concurrency.
+    pub builtin_concurrency: u32,
+    /// Job lease.
+    pub job_lease: Duration,
+    /// Tries per job.
+    pub job_max_attempts: u32,
+    /// Active jobs per user.
+    pub max_active_jobs_per_user: u32,
 }
 
 impl Settings {
@@ -291,6 +341,14 @@ impl Settings {
             log: self.log.or(base.log),
             log_format: self.log_format.or(base.log_format),
             shutdown_timeout_secs: self.shutdown_timeout_secs.or(base.shutdown_timeout_secs),
+            image_dir: self.image_dir.or(base.image_dir),
+            workers: self.workers.or(base.workers),
+            builtin_concurrency: self.builtin_concurrency.or(base.builtin_concurrency),
+            job_lease_secs: self.job_lease_secs.or(base.job_lease_secs),
+            job_max_attempts: self.job_max_attempts.or(base.job_max_attempts),
+            max_active_jobs_per_user: self
+                .max_active_jobs_per_user
+                .or(base.max_active_jobs_per_user),
         }
     }
 
@@ -312,7 +370,27 @@ impl Settings {
             max_request_bytes >= 1024,
             "max_request_bytes must be at least 1024"
         );
+        let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
         Ok(Config {
+            image_dir: self.image_dir.unwrap_or_else(|| data_dir.join("images")),
+            workers: self.workers.unwrap_or(true),
+            builtin_concurrency: positive(
+                self.builtin_concurrency,
+                (cores / 2).max(1),
+                "builtin_concurrency",
+            )?,
+            job_lease: Duration::from_secs(u64::from(positive(
+                self.job_lease_secs,
+                30,
+                "job_lease_secs",
+            )?)),
+            job_max_attempts: positive(self.job_max_attempts, 3, "job_max_attempts")?,
+            max_active_jobs_per_user: positive(
+                self.max_active_jobs_per_user,
+                500,
+                "max_active_jobs_per_user",
+            )?,
             bind: self
                 .bind
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
@@ -320,7 +398,7 @@ impl Settings {
                 .public_url
                 .map(|url| url.trim_end_matches('/').to_string()),
             trust_proxy: self.trust_proxy.unwrap_or(false),
-            data_dir: self.data_dir.unwrap_or_else(|| PathBuf::from("./data")),
+            data_dir,
             database_url: self.database_url,
             database_max_connections: positive(
                 self.database_max_connections,

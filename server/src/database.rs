@@ -15,6 +15,8 @@ use crate::config::Config;
 pub struct Database {
     /// The connection pool.
     pub pool: PgPool,
+    /// How to connect (for tools that open databases beside Easel's).
+    pub options: PgConnectOptions,
     embedded: Option<Cluster>,
 }
 
@@ -37,9 +39,13 @@ impl Database {
                 (cluster.info().connect_options(), Some(cluster))
             }
         };
-        let database = Self::connect(options, config.database_max_connections).await;
+        let database = Self::connect(options.clone(), config.database_max_connections).await;
         match (database, embedded) {
-            (Ok(pool), embedded) => Ok(Self { pool, embedded }),
+            (Ok(pool), embedded) => Ok(Self {
+                pool,
+                options,
+                embedded,
+            }),
             (Err(err), Some(cluster)) => {
                 // Do not leave a cluster running that nobody uses.
                 leave(cluster).await;

@@ -3,6 +3,7 @@
 //! parses the command line and calls in here; the tests build the same
 //! router.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -12,7 +13,15 @@ pub mod serve;
 pub mod telemetry;
 
 use easel_app::ssr::{AppState, SecureCookies, WebSettings};
-use easel_engine::{AuthSettings, Engine, RegistrationPolicy};
+use std::sync::Arc;
+use std::time::Duration;
+
+use easel_engine::generation::GenerationLimits;
+use easel_engine::jobs::QueueSettings;
+use easel_engine::providers::ProviderRegistry;
+use easel_engine::providers::builtin::BuiltinProvider;
+use easel_engine::store::LocalStore;
+use easel_engine::{AuthSettings, Engine, GenerationSetup, RegistrationPolicy};
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
@@ -27,6 +36,12 @@ const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
 
 /// Builds the shared state over an open pool.
 pub fn app_state(config: &Config, pool: PgPool) -> AppState {
+    app_state_with(config, pool, generation_setup(config))
+}
+
+/// Builds the shared state with the given backends and store (benchmarks
+/// and tests add the instant provider).
+pub fn app_state_with(config: &Config, pool: PgPool, setup: GenerationSetup) -> AppState {
     let auth = AuthSettings {
         session_ttl: config.session_ttl,
         login_window: config.login_window,
@@ -45,7 +60,7 @@ pub fn app_state(config: &Config, pool: PgPool) -> AppState {
         .build();
     AppState {
         leptos_options,
-        engine: Engine::new(pool, auth),
+        engine: Engine::new(pool, auth, setup),
         web: WebSettings {
             secure_cookies: if config.public_https() {
                 SecureCookies::Always
@@ -54,6 +69,26 @@ pub fn app_state(config: &Config, pool: PgPool) -> AppState {
             },
             trust_proxy: config.trust_proxy,
             max_request_bytes: config.max_request_bytes,
+        },
+    }
+}
+
+/// The backends, store and queue settings of a configuration.
+pub fn generation_setup(config: &Config) -> GenerationSetup {
+    let providers = ProviderRegistry::new().with(Arc::new(BuiltinProvider::new(
+        config.builtin_concurrency as usize,
+    )));
+    GenerationSetup {
+        providers,
+        store: Arc::new(LocalStore::new(config.image_dir.clone())),
+        queue: QueueSettings {
+            lease: config.job_lease,
+            heartbeat: (config.job_lease / 3).max(Duration::from_millis(100)),
+            max_attempts: config.job_max_attempts,
+            ..QueueSettings::default()
+        },
+        limits: GenerationLimits {
+            max_active_jobs: config.max_active_jobs_per_user,
         },
     }
 }

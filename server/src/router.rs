@@ -2,6 +2,8 @@
 //! files, behind request ids, tracing and compression.
 
 mod health;
+mod images;
+mod progress;
 mod server_fns;
 
 use axum::Router;
@@ -48,6 +50,10 @@ pub fn build(state: AppState) -> Router {
     );
     let app_routes = Router::new()
         .route("/api/{*fn_name}", post(server_fns::handle))
+        .route("/ws/progress", get(progress::progress_socket))
+        .route("/images/{id}", get(images::original))
+        .route("/images/{id}/download", get(images::download))
+        .route("/images/{id}/thumb/{size}", get(images::thumbnail))
         .leptos_routes_with_handler(routes, get(render_page))
         .layer(from_fn_with_state(state.clone(), session_middleware));
 

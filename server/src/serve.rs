@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use easel_engine::Engine;
+use easel_engine::providers::CancelToken;
 use tokio::sync::watch;
 
 use crate::config::Config;
@@ -33,6 +34,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let maintenance = tokio::spawn(maintain(state.engine.clone(), stop_rx.clone()));
+    let generation = match start_generation(&config, &state.engine).await {
+        Ok(generation) => generation,
+        Err(err) => {
+            maintenance.abort();
+            database.close().await;
+            return Err(err);
+        }
+    };
     let router = crate::router::build(state);
     tracing::info!(address = %config.bind, url = %format!("http://{}", config.bind), "Easel is serving");
 
@@ -48,6 +57,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(signal)
     .into_future();
     let result = drain(server, stop_rx, config.shutdown_timeout).await;
+    generation.stop().await;
     maintenance.abort();
     database.close().await;
     tracing::info!("stopped");
@@ -118,4 +128,66 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {}
         _ = terminate => {}
     }
+}
+
+/// The generation side of a process: the notification listener and, when
+/// enabled, the workers.
+pub struct GenerationTasks {
+    shutdown: CancelToken,
+    workers: Option<tokio::task::JoinHandle<()>>,
+    listener: tokio::task::JoinHandle<()>,
+}
+
+impl GenerationTasks {
+    /// Stops the workers (handing their running jobs back to the queue)
+    /// and the listener.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        if let Some(workers) = self.workers {
+            let _ = workers.await;
+        }
+        self.listener.abort();
+    }
+}
+
+/// Prepares the image store and starts the listener and the workers.
+pub async fn start_generation(config: &Config, engine: &Engine) -> anyhow::Result<GenerationTasks> {
+    let store = easel_engine::store::LocalStore::new(config.image_dir.clone());
+    store
+        .ensure()
+        .await
+        .with_context(|| format!("preparing the image folder {}", config.image_dir.display()))?;
+    let shutdown = CancelToken::new();
+    let listener = tokio::spawn(engine.hub.clone().listen());
+    let workers = config.workers.then(|| {
+        let pool = engine.worker_pool();
+        tracing::info!(worker_id = pool.worker_id(), "generation workers started");
+        tokio::spawn(pool.run(shutdown.clone()))
+    });
+    Ok(GenerationTasks {
+        shutdown,
+        workers,
+        listener,
+    })
+}
+
+/// `easel worker`: generation workers without the web server, until a
+/// shutdown signal; running jobs are handed back to the queue on the way
+/// out.
+pub async fn run_worker(mut config: Config) -> anyhow::Result<()> {
+    config.workers = true;
+    let database = Database::open(&config).await?;
+    let state = crate::app_state(&config, database.pool.clone());
+    let generation = match start_generation(&config, &state.engine).await {
+        Ok(generation) => generation,
+        Err(err) => {
+            database.close().await;
+            return Err(err);
+        }
+    };
+    tracing::info!("worker running; stop with Ctrl-C");
+    shutdown_signal().await;
+    generation.stop().await;
+    database.close().await;
+    Ok(())
 }

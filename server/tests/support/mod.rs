@@ -17,6 +17,11 @@ use tower::ServiceExt;
 pub fn config() -> Config {
     let mut config = Settings::default().finish().unwrap();
     config.site_root = "target/no-such-site".into();
+    // Each test process gets its own image folder (removed at exit by the OS
+    // temp cleaner; tests that look at files use `image_dir()`).
+    config.image_dir =
+        std::env::temp_dir().join(format!("easel-test-images-{}", std::process::id()));
+    config.builtin_concurrency = 2;
     config
 }
 
@@ -144,4 +149,60 @@ pub async fn register(router: &Router, name: &str, password: &str) -> String {
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     reply.cookie_pair()
+}
+
+/// Calls a JSON-encoded server function.
+pub async fn call_json(
+    router: &Router,
+    endpoint: &str,
+    body: serde_json::Value,
+    cookie: Option<&str>,
+) -> Reply {
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(router, request.body(Body::from(body.to_string())).unwrap()).await
+}
+
+/// GETs a path with an optional cookie, keeping the body as bytes.
+pub async fn get_bytes(
+    router: &Router,
+    path: &str,
+    cookie: Option<&str>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut request = Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    (parts.status, parts.headers, bytes.to_vec())
+}
+
+/// A built-in engine request body for `generation/submit`.
+pub fn builtin_request(prompt: &str, seed: i64) -> serde_json::Value {
+    serde_json::json!({
+        "request": {
+            "model": "builtin:easel-sketch",
+            "prompt": prompt,
+            "negative_prompt": "",
+            "width": 256,
+            "height": 256,
+            "count": 1,
+            "seed": {"kind": "fixed", "value": seed},
+            "steps": 6
+        }
+    })
 }

@@ -1,0 +1,247 @@
+//! The Studio form's state: one signal per control, turned into a
+//! [`GenerationRequest`] for the chosen model, and remembered in the
+//! browser between visits.
+
+use easel_domain::ValidationError;
+use easel_domain::generation::{
+    Capabilities, GenerationRequest, JobView, ModelInfo, Seed, SizeRule,
+};
+use leptos::prelude::*;
+
+/// Seeds are 32-bit (as in AUTOMATIC1111).
+pub const MAX_SEED: i64 = u32::MAX as i64;
+
+/// The form's controls. `Copy`: every field is a signal.
+#[derive(Clone, Copy)]
+pub struct StudioForm {
+    /// The chosen model's id (may name a model that no longer exists; the
+    /// page then falls back to the first available one).
+    pub model: RwSignal<String>,
+    /// What to draw.
+    pub prompt: RwSignal<String>,
+    /// What to leave out.
+    pub negative_prompt: RwSignal<String>,
+    /// Width in pixels.
+    pub width: RwSignal<u32>,
+    /// Height in pixels.
+    pub height: RwSignal<u32>,
+    /// How many images.
+    pub count: RwSignal<u32>,
+    /// Whether the server picks the seed.
+    pub random_seed: RwSignal<bool>,
+    /// The fixed seed, as typed.
+    pub seed: RwSignal<String>,
+    /// Sampling steps (used when the model takes them).
+    pub steps: RwSignal<u32>,
+}
+
+impl StudioForm {
+    /// A fresh form with the built-in model's defaults.
+    pub fn new() -> Self {
+        Self {
+            model: RwSignal::new(String::new()),
+            prompt: RwSignal::new(String::new()),
+            negative_prompt: RwSignal::new(String::new()),
+            width: RwSignal::new(512),
+            height: RwSignal::new(512),
+            count: RwSignal::new(1),
+            random_seed: RwSignal::new(true),
+            seed: RwSignal::new(String::new()),
+            steps: RwSignal::new(20),
+        }
+    }
+
+    /// Fills the form from a request (a remix, a reused job, or the last
+    /// visit's choices).
+    pub fn load(&self, request: &GenerationRequest) {
+        self.model.set(request.model.clone());
+        self.prompt.set(request.prompt.clone());
+        self.negative_prompt.set(request.negative_prompt.clone());
+        self.width.set(request.width);
+        self.height.set(request.height);
+        self.count.set(request.count.max(1));
+        match request.seed {
+            Seed::Random => self.random_seed.set(true),
+            Seed::Fixed(seed) => {
+                self.random_seed.set(false);
+                self.seed.set(seed.to_string());
+            }
+        }
+        if let Some(steps) = request.steps {
+            self.steps.set(steps);
+        }
+    }
+
+    /// Fills the form from a job, with its seed fixed (so the same image
+    /// can be made again, or varied).
+    pub fn load_job(&self, job: &JobView) {
+        self.load(&GenerationRequest {
+            model: job.model.clone(),
+            prompt: job.prompt.clone(),
+            negative_prompt: job.negative_prompt.clone(),
+            width: job.width,
+            height: job.height,
+            count: job.count,
+            seed: Seed::Fixed(job.seed),
+            steps: job.steps,
+            init_image: None,
+            strength: None,
+            mask_png_base64: None,
+        });
+    }
+
+    /// Everything in the form as a request, whatever the model supports
+    /// (for remembering, in the browser). Tracked.
+    #[cfg(feature = "hydrate")]
+    pub fn snapshot(&self) -> GenerationRequest {
+        let seed = match (self.random_seed.get(), self.seed.with(|s| s.trim().parse())) {
+            (false, Ok(seed)) => Seed::Fixed(seed),
+            _ => Seed::Random,
+        };
+        GenerationRequest {
+            model: self.model.get(),
+            prompt: self.prompt.get(),
+            negative_prompt: self.negative_prompt.get(),
+            width: self.width.get(),
+            height: self.height.get(),
+            count: self.count.get(),
+            seed,
+            steps: Some(self.steps.get()),
+            init_image: None,
+            strength: None,
+            mask_png_base64: None,
+        }
+    }
+
+    /// The request for `model`, holding only what it supports, and every
+    /// problem with it (the server's own checks, plus the model being
+    /// available and the seed being a number). Tracked.
+    pub fn check(&self, model: &ModelInfo) -> (GenerationRequest, Vec<ValidationError>) {
+        let caps = &model.capabilities;
+        let mut errors = Vec::new();
+        let seed = if caps.seed && !self.random_seed.get() {
+            match self.seed.with(|s| s.trim().parse::<i64>()) {
+                Ok(seed) => Seed::Fixed(seed),
+                Err(_) => {
+                    errors.push(ValidationError::new(
+                        "seed",
+                        format!("Enter a seed from 0 to {MAX_SEED}, or switch to Random."),
+                    ));
+                    Seed::Random
+                }
+            }
+        } else {
+            Seed::Random
+        };
+        let request = GenerationRequest {
+            model: model.id.clone(),
+            prompt: self.prompt.get(),
+            negative_prompt: if caps.negative_prompt {
+                self.negative_prompt.get()
+            } else {
+                String::new()
+            },
+            width: self.width.get(),
+            height: self.height.get(),
+            count: self.count.get(),
+            seed,
+            steps: caps.steps.map(|_| self.steps.get()),
+            init_image: None,
+            strength: None,
+            mask_png_base64: None,
+        };
+        if !model.available {
+            let reason = model
+                .unavailable_reason
+                .clone()
+                .unwrap_or_else(|| "It cannot run right now.".to_string());
+            errors.push(ValidationError::new(
+                "model",
+                format!("{} is unavailable. {reason}", model.label),
+            ));
+        }
+        if let Err(found) = request.validate(caps) {
+            errors.extend(found);
+        }
+        (request, errors)
+    }
+
+    /// Moves the size, count and steps into what `caps` accepts (after a
+    /// model change), keeping them when they already fit.
+    pub fn fit_to(&self, caps: &Capabilities) {
+        let (width, height) = (self.width.get_untracked(), self.height.get_untracked());
+        if !caps.sizes.accepts(width, height) {
+            if let Some((w, h)) = nearest_size(&caps.sizes, width, height) {
+                self.width.set(w);
+                self.height.set(h);
+            }
+        }
+        let count = self.count.get_untracked();
+        let fitted = count.clamp(1, caps.max_count.max(1));
+        if fitted != count {
+            self.count.set(fitted);
+        }
+        if let Some(range) = caps.steps {
+            if !range.contains(f64::from(self.steps.get_untracked())) {
+                self.steps.set(range.default.round() as u32);
+            }
+        }
+    }
+}
+
+/// The accepted size closest in shape and area to `width` x `height`.
+fn nearest_size(rule: &SizeRule, width: u32, height: u32) -> Option<(u32, u32)> {
+    let wanted_ratio = f64::from(width.max(1)) / f64::from(height.max(1));
+    let wanted_area = f64::from(width.max(1)) * f64::from(height.max(1));
+    rule.presets()
+        .into_iter()
+        .map(|(_, w, h)| (w, h))
+        .min_by(|a, b| {
+            let distance = |(w, h): (u32, u32)| {
+                let ratio = (f64::from(w) / f64::from(h) / wanted_ratio).ln().abs();
+                let area = (f64::from(w) * f64::from(h) / wanted_area).ln().abs();
+                ratio * 4.0 + area
+            };
+            distance(*a).total_cmp(&distance(*b))
+        })
+}
+
+/// Remembers the form in `localStorage`.
+#[cfg(feature = "hydrate")]
+pub mod saved {
+    use easel_domain::generation::GenerationRequest;
+
+    const KEY: &str = "easel.studio.last";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// The form as it was left, if remembered.
+    pub fn read() -> Option<GenerationRequest> {
+        let text = storage()?.get_item(KEY).ok().flatten()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Remembers the form.
+    pub fn write(request: &GenerationRequest) {
+        if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(request)) {
+            let _ = storage.set_item(KEY, &text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_size_keeps_the_shape() {
+        let rule = SizeRule::Fixed {
+            sizes: vec![(1024, 1024), (1792, 1024), (1024, 1792)],
+        };
+        assert_eq!(nearest_size(&rule, 768, 512), Some((1792, 1024)));
+        assert_eq!(nearest_size(&rule, 512, 512), Some((1024, 1024)));
+        assert_eq!(nearest_size(&rule, 576, 1024), Some((1024, 1792)));
+    }
+}

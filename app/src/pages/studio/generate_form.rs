@@ -1,0 +1,235 @@
+//! The left column: prompt, settings and the Generate button. Checks the
+//! request in the browser (the server's own rules) before sending it.
+
+use easel_domain::ValidationError;
+use easel_domain::generation::{Capabilities, ModelInfo, SizeRule};
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::prelude::*;
+
+use super::controls::{
+    ControlLabel, CountPicker, FieldMessage, ModelPicker, SeedField, SizePicker, StepsSlider,
+};
+use super::form_state::StudioForm;
+use crate::AppError;
+use crate::api::generation::submit_generation;
+use crate::components::action_icons::{ActionIcon, ActionIconKind};
+use crate::components::form::FormAlert;
+use crate::components::progress_socket::JobStore;
+
+/// The fields that have a control to show their errors beside.
+const FIELDS: [&str; 7] = [
+    "prompt",
+    "negative_prompt",
+    "model",
+    "size",
+    "count",
+    "steps",
+    "seed",
+];
+
+/// The form. `models` is the server's list; `selected` the chosen one.
+#[component]
+pub fn GenerateForm(
+    form: StudioForm,
+    models: StoredValue<Vec<ModelInfo>>,
+    selected: Memo<Option<ModelInfo>>,
+) -> impl IntoView {
+    let store = expect_context::<JobStore>();
+    let caps = Signal::derive(move || {
+        selected
+            .with(|m| m.as_ref().map(|m| m.capabilities.clone()))
+            .unwrap_or_else(fallback_capabilities)
+    });
+    let checked = Memo::new(move |_| selected.get().map(|model| form.check(&model)));
+    // Errors show after a refused Generate, then follow the edits live.
+    let show_errors = RwSignal::new(false);
+    let server_error = RwSignal::new(None::<AppError>);
+    let sending = RwSignal::new(0u32);
+
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || {
+            let client = show_errors
+                .get()
+                .then(|| {
+                    checked.with(|c| first_error(c.as_ref().map(|(_, e)| e.as_slice()), field))
+                })
+                .flatten();
+            client.or_else(|| {
+                server_error.with(|err| {
+                    err.as_ref()
+                        .filter(|err| err.field() == Some(field))
+                        .map(ToString::to_string)
+                })
+            })
+        })
+    };
+    let alert = Signal::derive(move || {
+        server_error.with(|err| {
+            err.as_ref()
+                .filter(|err| err.field().is_none_or(|field| !FIELDS.contains(&field)))
+                .map(ToString::to_string)
+        })
+    });
+
+    let generate = move || {
+        if sending.get_untracked() > 0 {
+            return;
+        }
+        let Some((request, errors)) = checked.get_untracked() else {
+            return;
+        };
+        server_error.set(None);
+        if !errors.is_empty() {
+            show_errors.set(true);
+            return;
+        }
+        show_errors.set(false);
+        sending.update(|n| *n += 1);
+        leptos::task::spawn_local(async move {
+            match submit_generation(request).await {
+                Ok(job) => store.upsert(job),
+                Err(err) => {
+                    server_error.try_set(Some(err));
+                }
+            }
+            sending.try_update(|n| *n = n.saturating_sub(1));
+        });
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        generate();
+    };
+    // Ctrl+Enter (Cmd+Enter on a Mac) anywhere in the form.
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            generate();
+        }
+    };
+
+    view! {
+        <form
+            novalidate=true
+            on:submit=on_submit
+            on:keydown=on_keydown
+            aria-label="Generate an image"
+            class="space-y-5 rounded-2xl bg-white/[0.03] p-4 ring-1 ring-white/10 sm:p-5"
+        >
+            <PromptFields form caps prompt_error=field_error("prompt") negative_error=field_error("negative_prompt") />
+            <FormAlert message=alert />
+            <GenerateButton sending=Signal::derive(move || sending.get() > 0) />
+            <div class="space-y-5 border-t border-white/10 pt-5">
+                <ModelPicker form models selected error=field_error("model") />
+                <SizePicker form caps error=field_error("size") />
+                <CountPicker form max=Signal::derive(move || caps.with(|c| c.max_count)) error=field_error("count") />
+                {move || caps.with(|c| c.steps).map(|range| view! {
+                    <StepsSlider form min=range.min as u32 max=range.max as u32 error=field_error("steps") />
+                })}
+                <Show when=move || caps.with(|c| c.seed)>
+                    <SeedField form error=field_error("seed") />
+                </Show>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// The first message for `field`.
+fn first_error(errors: Option<&[ValidationError]>, field: &str) -> Option<String> {
+    errors?
+        .iter()
+        .find(|err| err.field == field)
+        .map(|err| err.message.clone())
+}
+
+/// What to draw the form with before any model is known.
+fn fallback_capabilities() -> Capabilities {
+    Capabilities {
+        operations: Vec::new(),
+        negative_prompt: true,
+        seed: true,
+        steps: None,
+        sizes: SizeRule::Fixed { sizes: Vec::new() },
+        max_count: 1,
+        max_prompt_chars: 1000,
+    }
+}
+
+/// The prompt and negative prompt.
+#[component]
+fn PromptFields(
+    form: StudioForm,
+    caps: Signal<Capabilities>,
+    prompt_error: Signal<Option<String>>,
+    negative_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let length = move || form.prompt.with(|p| p.trim().chars().count());
+    let max = move || caps.with(|c| c.max_prompt_chars) as usize;
+    view! {
+        <div>
+            <div class="flex items-baseline justify-between">
+                <ControlLabel target="prompt">"Prompt"</ControlLabel>
+                <span class=move || {
+                    let tone = if length() > max() { "text-rose-400" } else { "text-zinc-500" };
+                    format!("text-[11px] tabular-nums {tone}")
+                }>
+                    {move || format!("{} / {}", length(), max())}
+                </span>
+            </div>
+            <textarea
+                id="prompt"
+                name="prompt"
+                data-testid="prompt"
+                rows="5"
+                placeholder="A lighthouse on a cliff at dusk, warm light, oil painting"
+                aria-describedby="prompt-message"
+                aria-invalid=move || prompt_error.get().is_some().to_string()
+                prop:value=move || form.prompt.get()
+                on:input:target=move |ev| form.prompt.set(ev.target().value())
+                class="mt-2 block min-h-32 w-full resize-y rounded-xl border-0 bg-zinc-950/60 px-3.5 py-3 text-base leading-relaxed text-white ring-1 ring-inset ring-white/10 placeholder:text-zinc-600 focus:outline-none focus:ring-2 focus:ring-violet-500 aria-[invalid=true]:ring-rose-500/70 sm:text-sm"
+            ></textarea>
+            <FieldMessage id="prompt" error=prompt_error />
+        </div>
+        <Show when=move || caps.with(|c| c.negative_prompt)>
+            <div>
+                <ControlLabel target="negative-prompt">"Negative prompt"</ControlLabel>
+                <textarea
+                    id="negative-prompt"
+                    name="negative_prompt"
+                    data-testid="negative-prompt"
+                    rows="2"
+                    placeholder="What to leave out: blurry, text, watermark"
+                    aria-describedby="negative-prompt-message"
+                    aria-invalid=move || negative_error.get().is_some().to_string()
+                    prop:value=move || form.negative_prompt.get()
+                    on:input:target=move |ev| form.negative_prompt.set(ev.target().value())
+                    class="mt-2 block w-full resize-y rounded-xl border-0 bg-zinc-950/60 px-3.5 py-2.5 text-base text-white ring-1 ring-inset ring-white/10 placeholder:text-zinc-600 focus:outline-none focus:ring-2 focus:ring-violet-500 aria-[invalid=true]:ring-rose-500/70 sm:text-sm"
+                ></textarea>
+                <FieldMessage id="negative-prompt" error=negative_error />
+            </div>
+        </Show>
+    }
+    .into_any()
+}
+
+/// The big button, with the shortcut beside its label.
+#[component]
+fn GenerateButton(sending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            data-testid="generate"
+            aria-busy=move || sending.get().to_string()
+            class="group flex w-full items-center justify-center gap-2 rounded-xl bg-linear-to-r from-violet-500 to-fuchsia-500 px-4 py-3 text-sm font-semibold text-white shadow-lg shadow-violet-500/25 transition hover:brightness-110 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-400 aria-busy:opacity-80"
+        >
+            {move || if sending.get() {
+                view! { <span class="size-4 animate-spin rounded-full border-2 border-white/30 border-t-white" aria-hidden="true"></span> }.into_any()
+            } else {
+                view! { <ActionIcon kind=ActionIconKind::Sparkles class="size-4" /> }.into_any()
+            }}
+            "Generate"
+            <kbd class="ml-1 hidden rounded bg-white/15 px-1.5 py-0.5 font-sans text-[11px] font-medium text-white/80 sm:inline">"Ctrl ↵"</kbd>
+        </button>
+    }
+    .into_any()
+}

@@ -1,0 +1,134 @@
+//! The provider trait every backend implements, and the registry the
+//! queue and the Studio read models from.
+//!
+//! A provider turns one claimed job into images. It reports progress and
+//! its remote handle through the [`JobContext`], honours cancellation, and
+//! classes its errors as [`ProviderError::Retryable`] or
+//! [`ProviderError::Fatal`] so the queue knows what happens next.
+
+pub mod builtin;
+pub mod context;
+pub mod instant;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use easel_domain::generation::ModelInfo;
+
+pub use context::{CancelToken, JobContext, ProgressSink};
+
+/// One image a provider made.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The pixels, or the bytes the backend sent (decoded with limits later).
+    pub image: GeneratedImage,
+    /// The seed that made it, if the backend says.
+    pub seed: Option<i64>,
+    /// Backend-specific facts to keep (e.g. a revised prompt), as JSON.
+    pub metadata: serde_json::Value,
+}
+
+/// A result image, decoded or not.
+#[derive(Debug, Clone)]
+pub enum GeneratedImage {
+    /// Already pixels (the built-in engine).
+    Pixels(image::RgbImage),
+    /// Encoded bytes from a backend (PNG, JPEG, WebP).
+    Encoded(Vec<u8>),
+}
+
+/// Why a provider run did not produce images.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProviderError {
+    /// Worth another try later: timeouts, 429, 5xx, connection errors.
+    #[error("{message}")]
+    Retryable {
+        /// Shown to the user while the job waits.
+        message: String,
+        /// The backend's advice on when to retry.
+        retry_after: Option<Duration>,
+    },
+    /// Will not succeed on retry: invalid request, content policy. The
+    /// message is shown to the user as it is.
+    #[error("{0}")]
+    Fatal(String),
+    /// Stopped because the job was cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl ProviderError {
+    /// A retryable error without backend advice.
+    pub fn retryable(message: impl Into<String>) -> Self {
+        Self::Retryable {
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+}
+
+/// A backend: one module per backend implements this.
+#[async_trait]
+pub trait Provider: Send + Sync + std::fmt::Debug {
+    /// The backend's id, the part of model ids before the colon.
+    fn id(&self) -> &str;
+    /// The backend's display name.
+    fn label(&self) -> &str;
+    /// The models it offers, with their capabilities.
+    fn models(&self) -> Vec<ModelInfo>;
+    /// How many jobs this process runs on it at once.
+    fn concurrency(&self) -> usize;
+    /// Runs a job from the start (or re-attaches, when the context carries
+    /// a remote handle saved by an earlier attempt).
+    async fn run(&self, cx: &JobContext) -> Result<Vec<Generated>, ProviderError>;
+}
+
+/// The configured backends, by id.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderRegistry {
+    providers: BTreeMap<String, Arc<dyn Provider>>,
+    order: Vec<String>,
+}
+
+impl ProviderRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a backend (the first added is the default).
+    pub fn with(mut self, provider: Arc<dyn Provider>) -> Self {
+        let id = provider.id().to_owned();
+        if !self.providers.contains_key(&id) {
+            self.order.push(id.clone());
+        }
+        self.providers.insert(id, provider);
+        self
+    }
+
+    /// A backend by id.
+    pub fn get(&self, id: &str) -> Option<&Arc<dyn Provider>> {
+        self.providers.get(id)
+    }
+
+    /// All backends, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Provider>> {
+        self.order.iter().filter_map(|id| self.providers.get(id))
+    }
+
+    /// Every model of every backend, default first.
+    pub fn models(&self) -> Vec<ModelInfo> {
+        self.iter().flat_map(|p| p.models()).collect()
+    }
+
+    /// A model by its full id.
+    pub fn model(&self, model_id: &str) -> Option<ModelInfo> {
+        let provider = model_id.split(':').next()?;
+        self.get(provider)?
+            .models()
+            .into_iter()
+            .find(|m| m.id == model_id)
+    }
+}
