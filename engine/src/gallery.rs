@@ -186,10 +186,8 @@ impl Gallery {
             .bind(&key)
             .fetch_one(&self.db)
             .await?;
-            if !shared {
-                if let Err(err) = self.store.delete(&key).await {
-                    tracing::warn!(error = %err, %key, "could not delete an image file");
-                }
+            if !shared && let Err(err) = self.store.delete(&key).await {
+                tracing::warn!(error = %err, %key, "could not delete an image file");
             }
         }
         tracing::info!(image_id = %id, "image deleted");

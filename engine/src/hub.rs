@@ -177,10 +177,10 @@ impl ProgressHub {
             }
             (Some("e"), Some(instance)) if instance != self.inner.instance.to_string() => {
                 let ids: Vec<&str> = parts.collect();
-                if let [job, user, _seq] = ids.as_slice() {
-                    if let (Ok(job), Ok(user)) = (job.parse(), user.parse()) {
-                        self.publish_current(user, job).await;
-                    }
+                if let [job, user, _seq] = ids.as_slice()
+                    && let (Ok(job), Ok(user)) = (job.parse(), user.parse())
+                {
+                    self.publish_current(user, job).await;
                 }
             }
             _ => {}

@@ -287,10 +287,14 @@ impl WorkerPool {
         if held.is_empty() {
             return;
         }
+        // Hand the jobs back first: that voids their claims, so the tasks
+        // stopped below cannot record them as cancelled.
+        let released =
+            storage::release_worker(&self.inner.db, self.inner.hub.instance(), &held).await;
         for job in self.running().values() {
             job.cancel.cancel();
         }
-        match storage::release_worker(&self.inner.db, self.inner.hub.instance(), &held).await {
+        match released {
             Ok(events) => {
                 tracing::info!(jobs = events.len(), "handed running jobs back to the queue");
                 for event in events {

@@ -142,10 +142,9 @@ async fn measure_overhead(
                 kind: ProgressKind::Succeeded { .. },
                 ..
             })) = parse(message)
+                && job_id == job.id
             {
-                if job_id == job.id {
-                    break;
-                }
+                break;
             }
         }
         to_event.push(start.elapsed());
@@ -196,16 +195,16 @@ async fn measure_fanout(
                 let Some(Ok(message)) = socket.next().await else {
                     break;
                 };
-                if let Some(ServerMessage::Event(event)) = parse(message) {
-                    if event.job_id == job_id {
-                        let at = sent
-                            .lock()
-                            .map(|sent| sent.get(&event.seq).copied())
-                            .ok()
-                            .flatten();
-                        if let Some(at) = at {
-                            delays.push(at.elapsed());
-                        }
+                if let Some(ServerMessage::Event(event)) = parse(message)
+                    && event.job_id == job_id
+                {
+                    let at = sent
+                        .lock()
+                        .map(|sent| sent.get(&event.seq).copied())
+                        .ok()
+                        .flatten();
+                    if let Some(at) = at {
+                        delays.push(at.elapsed());
                     }
                 }
             }

@@ -191,11 +191,7 @@ fn RunningProgress(job: Memo<Option<JobView>>) -> impl IntoView {
     let steps = move || job.with(|job| job.as_ref().map_or((0, 0), |job| (job.step, job.total)));
     let percent = move || {
         let (step, total) = steps();
-        if total == 0 {
-            0
-        } else {
-            step.min(total) * 100 / total
-        }
+        (step.min(total) * 100).checked_div(total).unwrap_or(0)
     };
     let preview = move || {
         job.with(|job| {

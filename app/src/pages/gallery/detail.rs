@@ -270,10 +270,10 @@ fn human_bytes(bytes: i64) -> String {
 #[component]
 fn DetailError(err: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(err.status()) {
-            response.set_status(status);
-        }
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(err.status())
+    {
+        response.set_status(status);
     }
     let message = match err {
         AppError::NotFound => "This image does not exist, or it was deleted.".to_string(),

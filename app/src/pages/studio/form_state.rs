@@ -170,21 +170,21 @@ impl StudioForm {
     /// model change), keeping them when they already fit.
     pub fn fit_to(&self, caps: &Capabilities) {
         let (width, height) = (self.width.get_untracked(), self.height.get_untracked());
-        if !caps.sizes.accepts(width, height) {
-            if let Some((w, h)) = nearest_size(&caps.sizes, width, height) {
-                self.width.set(w);
-                self.height.set(h);
-            }
+        if !caps.sizes.accepts(width, height)
+            && let Some((w, h)) = nearest_size(&caps.sizes, width, height)
+        {
+            self.width.set(w);
+            self.height.set(h);
         }
         let count = self.count.get_untracked();
         let fitted = count.clamp(1, caps.max_count.max(1));
         if fitted != count {
             self.count.set(fitted);
         }
-        if let Some(range) = caps.steps {
-            if !range.contains(f64::from(self.steps.get_untracked())) {
-                self.steps.set(range.default.round() as u32);
-            }
+        if let Some(range) = caps.steps
+            && !range.contains(f64::from(self.steps.get_untracked()))
+        {
+            self.steps.set(range.default.round() as u32);
         }
     }
 }
