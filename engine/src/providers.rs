@@ -8,16 +8,20 @@
 
 pub mod builtin;
 pub mod context;
+pub mod health;
+pub mod http;
 pub mod instant;
+pub mod testing;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use easel_domain::generation::ModelInfo;
+use easel_domain::generation::{BackendStatus, ModelInfo};
 
-pub use context::{CancelToken, JobContext, ProgressSink};
+pub use context::{CancelReason, CancelToken, JobContext, ProgressSink, SourceImage};
+pub use health::Health;
 
 /// One image a provider made.
 #[derive(Debug, Clone)]
@@ -54,6 +58,15 @@ pub enum ProviderError {
     /// message is shown to the user as it is.
     #[error("{0}")]
     Fatal(String),
+    /// The backend's safety system refused the prompt or the result. Not
+    /// retried; the message (the backend's reason) is shown as a refusal.
+    #[error("Refused by {backend}'s safety system: {message}")]
+    Refused {
+        /// The backend's display name.
+        backend: String,
+        /// Its reason, in its words.
+        message: String,
+    },
     /// Stopped because the job was cancelled.
     #[error("cancelled")]
     Cancelled,
@@ -82,7 +95,39 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     fn concurrency(&self) -> usize;
     /// Runs a job from the start (or re-attaches, when the context carries
     /// a remote handle saved by an earlier attempt).
+    ///
+    /// The future may be dropped at any await point (the owner cancelled,
+    /// or the server is shutting down): keep no state that a drop would
+    /// corrupt. Remote backends save their handle with
+    /// [`ProgressSink::save_remote_handle`] before they wait.
     async fn run(&self, cx: &JobContext) -> Result<Vec<Generated>, ProviderError>;
+
+    /// Asks the backend to stop the remote job behind `handle` (the last
+    /// one the job saved), after its owner cancelled it. Best effort: the
+    /// job is cancelled either way. Not called on shutdown, so that a
+    /// restarted server can re-attach.
+    async fn interrupt(&self, handle: &serde_json::Value) {
+        let _ = handle;
+    }
+
+    /// Checks the backend now (reachability, its model list) and updates
+    /// what [`Self::models`] and [`Self::status`] report.
+    async fn probe(&self) {}
+
+    /// How the backend is doing, as of the last probe or job.
+    fn status(&self) -> BackendStatus {
+        BackendStatus {
+            id: self.id().to_owned(),
+            label: self.label().to_owned(),
+            endpoint: None,
+            reachable: true,
+            has_credentials: false,
+            concurrency: self.concurrency() as u32,
+            models: self.models().into_iter().map(|m| m.label).collect(),
+            last_error: None,
+            checked_at: None,
+        }
+    }
 }
 
 /// The configured backends, by id.
@@ -121,6 +166,16 @@ impl ProviderRegistry {
     /// Every model of every backend, default first.
     pub fn models(&self) -> Vec<ModelInfo> {
         self.iter().flat_map(|p| p.models()).collect()
+    }
+
+    /// Every backend's status.
+    pub fn statuses(&self) -> Vec<BackendStatus> {
+        self.iter().map(|p| p.status()).collect()
+    }
+
+    /// Probes every backend at once.
+    pub async fn probe_all(&self) {
+        futures::future::join_all(self.iter().map(|p| p.probe())).await;
     }
 
     /// A model by its full id.

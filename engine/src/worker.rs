@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use crate::hub::ProgressHub;
 use crate::jobs::{QueueSettings, storage};
-use crate::providers::{CancelToken, Provider, ProviderRegistry};
+use crate::providers::{CancelReason, CancelToken, Provider, ProviderRegistry};
 use crate::store::ImageStore;
 
 pub use results::{ResultSettings, store_results};
@@ -205,9 +205,18 @@ impl WorkerPool {
             .collect()
     }
 
+    /// Stops a running job because its owner cancelled it.
     fn cancel_local(&self, id: Uuid) {
         if let Some(job) = self.running().get(&id) {
-            job.cancel.cancel();
+            job.cancel.cancel_for(CancelReason::User);
+        }
+    }
+
+    /// Stops a running job that this process no longer holds; the backend
+    /// keeps going, so a later run can re-attach.
+    fn release_local(&self, id: Uuid) {
+        if let Some(job) = self.running().get(&id) {
+            job.cancel.cancel_for(CancelReason::Released);
         }
     }
 
@@ -234,7 +243,7 @@ impl WorkerPool {
                             // was taken over.
                             None if self.running().contains_key(&id) => {
                                 tracing::warn!(job_id = %id, "lost the lease of a running job; stopping it");
-                                self.cancel_local(id);
+                                self.release_local(id);
                             }
                             None => {}
                         }
@@ -292,7 +301,7 @@ impl WorkerPool {
         let released =
             storage::release_worker(&self.inner.db, self.inner.hub.instance(), &held).await;
         for job in self.running().values() {
-            job.cancel.cancel();
+            job.cancel.cancel_for(CancelReason::Released);
         }
         match released {
             Ok(events) => {

@@ -24,8 +24,9 @@ pub enum Seed {
     Fixed(i64),
 }
 
-/// One generation: a prompt and its parameters, for one model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One generation: a prompt and its parameters, for one model. Optional
+/// parameters are `None` when not chosen; the backend's default applies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct GenerationRequest {
     /// The model's id, `"<provider>:<model>"`.
     pub model: String,
@@ -55,11 +56,43 @@ pub struct GenerationRequest {
     /// An inpainting mask: a PNG, base64-encoded, white where to repaint.
     #[serde(default)]
     pub mask_png_base64: Option<String>,
+    /// The operation, when it is not implied by the inputs (variations and
+    /// upscales name it; txt2img, img2img and inpainting follow from
+    /// `init_image` and the mask).
+    #[serde(default)]
+    pub operation: Option<Operation>,
+    /// Prompt adherence (CFG scale), for models that take it.
+    #[serde(default)]
+    pub cfg: Option<f32>,
+    /// The sampler, for models that let one be chosen.
+    #[serde(default)]
+    pub sampler: Option<String>,
+    /// The noise schedule, for models that let one be chosen.
+    #[serde(default)]
+    pub scheduler: Option<String>,
+    /// The quality level, for models that have them.
+    #[serde(default)]
+    pub quality: Option<String>,
+    /// The backend's own style, for models that have them.
+    #[serde(default)]
+    pub style: Option<String>,
+    /// The background (`transparent`, `opaque`, `auto`), where supported.
+    #[serde(default)]
+    pub background: Option<String>,
+    /// The file format the backend should send, where it can choose.
+    #[serde(default)]
+    pub output_format: Option<String>,
+    /// How much to enlarge, for upscales.
+    #[serde(default)]
+    pub upscale_factor: Option<u32>,
 }
 
 impl GenerationRequest {
     /// The operation this request asks for.
     pub fn operation(&self) -> Operation {
+        if let Some(operation) = self.operation {
+            return operation;
+        }
         match (self.init_image.is_some(), self.mask_png_base64.is_some()) {
             (true, true) => Operation::Inpaint,
             (true, false) => Operation::Img2img,
@@ -123,6 +156,7 @@ impl GenerationRequest {
         self.validate_seed(caps, &mut errors);
         self.validate_steps(caps, &mut errors);
         self.validate_operation(caps, &mut errors);
+        self.validate_tuning(caps, &mut errors);
         if errors.is_empty() {
             Ok(())
         } else {
@@ -167,8 +201,32 @@ impl GenerationRequest {
         if !caps.operations.contains(&operation) {
             errors.push(ValidationError::new(
                 "model",
-                format!("This model cannot do {operation:?}."),
+                format!("This model cannot do {}.", operation.label().to_lowercase()),
             ));
+        }
+        if operation.needs_source_image() && self.init_image.is_none() {
+            errors.push(ValidationError::new(
+                "init_image",
+                format!("{} needs a source image.", operation.label()),
+            ));
+        }
+        match (self.upscale_factor, operation) {
+            (Some(factor), Operation::Upscale) if !caps.upscale_factors.contains(&factor) => {
+                let offered: Vec<String> = caps
+                    .upscale_factors
+                    .iter()
+                    .map(|f| format!("{f}×"))
+                    .collect();
+                errors.push(ValidationError::new(
+                    "upscale_factor",
+                    format!("Upscale by {}.", offered.join(" or ")),
+                ));
+            }
+            (Some(_), op) if op != Operation::Upscale => errors.push(ValidationError::new(
+                "upscale_factor",
+                "An upscale factor only applies to upscales.",
+            )),
+            _ => {}
         }
         if let Some(strength) = self.strength {
             if self.init_image.is_none() {
@@ -186,6 +244,68 @@ impl GenerationRequest {
     }
 }
 
+impl GenerationRequest {
+    /// Checks cfg and the closed-choice parameters against the model.
+    fn validate_tuning(&self, caps: &Capabilities, errors: &mut Vec<ValidationError>) {
+        match (self.cfg, caps.cfg) {
+            (Some(_), None) => errors.push(ValidationError::new(
+                "cfg",
+                "This model does not take a CFG scale.",
+            )),
+            (Some(cfg), Some(range)) if cfg.is_nan() || !range.contains(f64::from(cfg)) => errors
+                .push(ValidationError::new(
+                    "cfg",
+                    format!("Use a CFG scale from {} to {}.", range.min, range.max),
+                )),
+            _ => {}
+        }
+        let choices = [
+            ("sampler", "sampler", &self.sampler, &caps.sampler),
+            ("scheduler", "schedule", &self.scheduler, &caps.scheduler),
+            ("quality", "quality", &self.quality, &caps.quality),
+            ("style", "style", &self.style, &caps.style),
+            (
+                "background",
+                "background",
+                &self.background,
+                &caps.background,
+            ),
+            (
+                "output_format",
+                "output format",
+                &self.output_format,
+                &caps.output_format,
+            ),
+        ];
+        for (field, noun, value, spec) in choices {
+            match (value, spec) {
+                (Some(_), None) => errors.push(ValidationError::new(
+                    field,
+                    format!("This model does not take a {noun}."),
+                )),
+                (Some(value), Some(spec)) if !spec.accepts(value) => {
+                    errors.push(ValidationError::new(
+                        field,
+                        format!(
+                            "Unknown {noun} \"{value}\"; use one of {}.",
+                            spec.describe()
+                        ),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if self.background.as_deref() == Some("transparent")
+            && matches!(self.output_format.as_deref(), Some("jpeg" | "jpg"))
+        {
+            errors.push(ValidationError::new(
+                "background",
+                "A transparent background needs PNG or WebP output.",
+            ));
+        }
+    }
+}
+
 /// Turns 8 random bytes into a seed in the accepted range.
 pub fn random_seed_from(bytes: [u8; 8]) -> i64 {
     (u64::from_le_bytes(bytes) % (MAX_SEED as u64 + 1)) as i64
@@ -194,7 +314,7 @@ pub fn random_seed_from(bytes: [u8; 8]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generation::{RangeSpec, SizeRule};
+    use crate::generation::{ChoiceSpec, RangeSpec, SizeRule};
 
     fn caps() -> Capabilities {
         Capabilities {
@@ -213,6 +333,16 @@ mod tests {
             },
             max_count: 8,
             max_prompt_chars: 100,
+            cfg: Some(RangeSpec {
+                min: 1.0,
+                max: 30.0,
+                default: 7.0,
+            }),
+            quality: Some(ChoiceSpec::plain(&["standard", "hd"], "standard")),
+            background: Some(ChoiceSpec::plain(&["auto", "transparent"], "auto")),
+            output_format: Some(ChoiceSpec::plain(&["png", "jpeg"], "png")),
+            upscale_factors: vec![2, 4],
+            ..Capabilities::default()
         }
     }
 
@@ -226,9 +356,7 @@ mod tests {
             count: 2,
             seed: Seed::Fixed(7),
             steps: Some(20),
-            init_image: None,
-            strength: None,
-            mask_png_base64: None,
+            ..GenerationRequest::default()
         }
     }
 
@@ -290,6 +418,41 @@ mod tests {
         let mut req = request();
         req.strength = Some(0.5);
         assert_eq!(fields(req.validate(&caps())), ["strength"]);
+    }
+
+    #[test]
+    fn tuning_parameters_follow_the_capabilities() {
+        let mut req = request();
+        req.cfg = Some(7.5);
+        req.quality = Some("hd".into());
+        assert_eq!(req.validate(&caps()), Ok(()));
+        req.cfg = Some(99.0);
+        req.quality = Some("ultra".into());
+        req.sampler = Some("Euler".into());
+        req.background = Some("transparent".into());
+        req.output_format = Some("jpeg".into());
+        assert_eq!(
+            fields(req.validate(&caps())),
+            ["cfg", "sampler", "quality", "background"]
+        );
+    }
+
+    #[test]
+    fn upscales_and_variations_need_a_source_image() {
+        let mut req = request();
+        req.operation = Some(Operation::Upscale);
+        req.upscale_factor = Some(3);
+        let mut upscaler = caps();
+        upscaler.operations.push(Operation::Upscale);
+        assert_eq!(
+            fields(req.validate(&upscaler)),
+            ["init_image", "upscale_factor"]
+        );
+        req.init_image = Some(Uuid::nil());
+        req.upscale_factor = Some(4);
+        assert_eq!(req.validate(&upscaler), Ok(()));
+        req.operation = Some(Operation::Variations);
+        assert_eq!(fields(req.validate(&upscaler)), ["model", "upscale_factor"]);
     }
 
     #[test]

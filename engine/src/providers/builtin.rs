@@ -47,6 +47,12 @@ impl BuiltinProvider {
             },
             max_count: 8,
             max_prompt_chars: 2000,
+            strength: Some(RangeSpec {
+                min: 0.0,
+                max: 1.0,
+                default: 0.75,
+            }),
+            ..Capabilities::default()
         }
     }
 }

@@ -2,7 +2,7 @@
 //! reporting, the remote handle, and cancellation.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_trait::async_trait;
 use easel_domain::generation::GenerationRequest;
@@ -17,8 +17,19 @@ pub struct CancelToken {
 
 #[derive(Debug, Default)]
 struct CancelInner {
-    cancelled: AtomicBool,
+    /// 0 while running, else a [`CancelReason`] + 1 (the first one wins).
+    reason: AtomicU8,
     notify: Notify,
+}
+
+/// Why a job's run was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelReason {
+    /// Its owner cancelled it: the backend is told to stop too.
+    User,
+    /// This process is shutting down, or lost the job's lease: the job
+    /// goes back to the queue and a later run re-attaches to the backend.
+    Released,
 }
 
 impl CancelToken {
@@ -27,15 +38,37 @@ impl CancelToken {
         Self::default()
     }
 
-    /// Cancels; wakes every waiter.
+    /// Cancels because the owner asked; wakes every waiter.
     pub fn cancel(&self) {
-        self.inner.cancelled.store(true, Ordering::SeqCst);
+        self.cancel_for(CancelReason::User);
+    }
+
+    /// Cancels for `reason` (the first reason given sticks); wakes every
+    /// waiter.
+    pub fn cancel_for(&self, reason: CancelReason) {
+        let code = match reason {
+            CancelReason::User => 1,
+            CancelReason::Released => 2,
+        };
+        let _ = self
+            .inner
+            .reason
+            .compare_exchange(0, code, Ordering::SeqCst, Ordering::SeqCst);
         self.inner.notify.notify_waiters();
     }
 
-    /// Whether [`Self::cancel`] was called.
+    /// Whether the token was cancelled, for any reason.
     pub fn is_cancelled(&self) -> bool {
-        self.inner.cancelled.load(Ordering::SeqCst)
+        self.inner.reason.load(Ordering::SeqCst) != 0
+    }
+
+    /// Why it was cancelled, if it was.
+    pub fn reason(&self) -> Option<CancelReason> {
+        match self.inner.reason.load(Ordering::SeqCst) {
+            1 => Some(CancelReason::User),
+            2 => Some(CancelReason::Released),
+            _ => None,
+        }
     }
 
     /// Resolves once cancelled.
@@ -59,6 +92,20 @@ pub trait ProgressSink: Send + Sync + std::fmt::Debug {
     async fn save_remote_handle(&self, handle: serde_json::Value);
 }
 
+/// The image a job starts from, as stored in the gallery.
+#[derive(Debug, Clone)]
+pub struct SourceImage {
+    /// Its id.
+    pub id: Uuid,
+    /// The stored PNG.
+    pub png: Vec<u8>,
+    /// Its model's id (`"<provider>:<model>"`).
+    pub model: String,
+    /// What the backend that made it recorded (`metadata.provider` on the
+    /// image row), e.g. a Midjourney task id and grid index.
+    pub provider_metadata: serde_json::Value,
+}
+
 /// One job, as a provider sees it.
 #[derive(Debug, Clone)]
 pub struct JobContext {
@@ -78,6 +125,9 @@ pub struct JobContext {
     pub remote_handle: Option<serde_json::Value>,
     /// The init image, decoded (img2img and inpainting).
     pub init_image: Option<Arc<image::RgbImage>>,
+    /// The source image as stored (its PNG bytes and what its backend
+    /// recorded about it), for img2img, inpainting, variations and upscales.
+    pub source: Option<Arc<SourceImage>>,
     /// The mask, decoded (inpainting): white repaints.
     pub mask: Option<Arc<image::GrayImage>>,
     /// Cancellation.

@@ -45,6 +45,7 @@ impl Provider for InstantProvider {
             },
             max_count: 8,
             max_prompt_chars: 2000,
+            ..Capabilities::default()
         };
         ["noop", "image"]
             .iter()

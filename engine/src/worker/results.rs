@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::imaging::{self, DecodeLimits, PngMetadata};
 use crate::jobs::storage::NewImage;
-use crate::providers::{Generated, GeneratedImage, JobContext, ProviderError};
+use crate::providers::{Generated, GeneratedImage, JobContext, ProviderError, SourceImage};
 use crate::store::ImageStore;
 
 /// Limits on what backends may send.
@@ -172,25 +172,36 @@ fn encode(
     })
 }
 
+/// A job's inputs: the source image as stored, decoded, and the mask.
+type Inputs = (
+    Option<Arc<SourceImage>>,
+    Option<Arc<image::RgbImage>>,
+    Option<Arc<image::GrayImage>>,
+);
+
 /// Loads a job's init image (one of the user's own images) and mask.
 pub(super) async fn load_inputs(
     db: &PgPool,
     store: &dyn ImageStore,
     user_id: Uuid,
     request: &GenerationRequest,
-) -> Result<(Option<Arc<image::RgbImage>>, Option<Arc<image::GrayImage>>), ProviderError> {
+) -> Result<Inputs, ProviderError> {
     let Some(init_id) = request.init_image else {
-        return Ok((None, None));
+        return Ok((None, None, None));
     };
-    let key: Option<String> = sqlx::query_scalar(
-        "select image_path from generated_images where id = $1 and user_id = $2",
+    let row: Option<(String, String, serde_json::Value)> = sqlx::query_as(
+        "select image_path, model, metadata from generated_images where id = $1 and user_id = $2",
     )
     .bind(init_id)
     .bind(user_id)
     .fetch_optional(db)
     .await
-    .map_err(|err| ProviderError::retryable(format!("The database is unavailable: {err}")))?;
-    let key = key.ok_or_else(|| ProviderError::Fatal("The init image no longer exists.".into()))?;
+    .map_err(|err| {
+        tracing::warn!(error = %err, "loading a job's init image failed");
+        ProviderError::retryable("The database is unavailable; retrying.")
+    })?;
+    let (key, model, metadata) =
+        row.ok_or_else(|| ProviderError::Fatal("The init image no longer exists.".into()))?;
     let bytes = store
         .get(&key)
         .await
@@ -211,5 +222,14 @@ pub(super) async fn load_inputs(
             Some(Arc::new(mask))
         }
     };
-    Ok((Some(Arc::new(init)), mask))
+    let source = SourceImage {
+        id: init_id,
+        png: bytes,
+        model,
+        provider_metadata: metadata
+            .get("provider")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null),
+    };
+    Ok((Some(Arc::new(source)), Some(Arc::new(init)), mask))
 }

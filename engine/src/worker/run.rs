@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use super::{WorkerPool, results};
 use crate::jobs::{ClaimedJob, JobEvent, storage};
-use crate::providers::{CancelToken, JobContext, ProgressSink, Provider, ProviderError};
+use crate::providers::{
+    CancelReason, CancelToken, JobContext, ProgressSink, Provider, ProviderError,
+};
 
 /// Least time between two step events of one job (the last step always
 /// goes out): the browser needs no more, and each is a database write.
@@ -36,12 +38,17 @@ impl WorkerPool {
             },
         );
         let outcome = match self.context(&job, cancel.clone()).await {
-            Ok(cx) => {
+            Ok((cx, progress)) => {
                 let started = Instant::now();
                 let result = tokio::select! {
                     result = provider.run(&cx) => result,
                     () = cancel.cancelled() => Err(ProviderError::Cancelled),
                 };
+                if matches!(result, Err(ProviderError::Cancelled))
+                    && cancel.reason() == Some(CancelReason::User)
+                {
+                    interrupt_remote(provider.as_ref(), &progress).await;
+                }
                 tracing::debug!(
                     elapsed_ms = started.elapsed().as_millis() as u64,
                     ok = result.is_ok(),
@@ -63,7 +70,7 @@ impl WorkerPool {
         &self,
         job: &ClaimedJob,
         cancel: CancelToken,
-    ) -> Result<JobContext, ProviderError> {
+    ) -> Result<(JobContext, Arc<QueueProgress>), ProviderError> {
         let request: GenerationRequest =
             serde_json::from_value(job.request.clone()).map_err(|err| {
                 tracing::error!(error = %err, "a queued job's request does not parse");
@@ -73,7 +80,7 @@ impl WorkerPool {
             Seed::Fixed(seed) => seed,
             Seed::Random => 0,
         };
-        let (init_image, mask) = results::load_inputs(
+        let (source, init_image, mask) = results::load_inputs(
             &self.inner.db,
             self.inner.store.as_ref(),
             job.user_id,
@@ -86,8 +93,9 @@ impl WorkerPool {
             user_id: job.user_id,
             token: job.lease_token,
             last: Mutex::new(None),
+            handle: Mutex::new(job.remote_handle.clone()),
         });
-        Ok(JobContext {
+        let cx = JobContext {
             job_id: job.id,
             user_id: job.user_id,
             model: job.model.split_once(':').map_or("", |(_, m)| m).to_owned(),
@@ -96,10 +104,12 @@ impl WorkerPool {
             attempt: job.attempt,
             remote_handle: job.remote_handle.clone(),
             init_image,
+            source,
             mask,
             cancel,
-            progress,
-        })
+            progress: Arc::clone(&progress) as Arc<dyn ProgressSink>,
+        };
+        Ok((cx, progress))
     }
 
     async fn finish(
@@ -154,8 +164,9 @@ impl WorkerPool {
             ProviderError::Cancelled => {
                 storage::mark_cancelled(db, instance, job.id, job.lease_token).await
             }
-            ProviderError::Fatal(message) => {
-                storage::fail(db, instance, job.id, job.lease_token, message, None).await
+            ProviderError::Fatal(_) | ProviderError::Refused { .. } => {
+                let message = err.to_string();
+                storage::fail(db, instance, job.id, job.lease_token, &message, None).await
             }
             ProviderError::Retryable {
                 message,
@@ -208,6 +219,33 @@ impl WorkerPool {
     }
 }
 
+/// How long a backend gets to acknowledge an interrupt.
+const INTERRUPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Tells the backend to stop the job's remote work, if it saved a handle.
+async fn interrupt_remote(provider: &dyn Provider, progress: &QueueProgress) {
+    let handle = progress
+        .handle
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let Some(handle) = handle else { return };
+    if tokio::time::timeout(INTERRUPT_TIMEOUT, provider.interrupt(&handle))
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            provider = provider.id(),
+            "the backend did not acknowledge the interrupt in time"
+        );
+    } else {
+        tracing::info!(
+            provider = provider.id(),
+            "asked the backend to stop the cancelled job"
+        );
+    }
+}
+
 /// Progress of one running job: recorded on its row, then fanned out.
 #[derive(Debug)]
 struct QueueProgress {
@@ -216,6 +254,8 @@ struct QueueProgress {
     user_id: Uuid,
     token: Uuid,
     last: Mutex<Option<Instant>>,
+    /// The latest remote handle (saved by this run or an earlier one).
+    handle: Mutex<Option<serde_json::Value>>,
 }
 
 #[async_trait]
@@ -259,6 +299,7 @@ impl ProgressSink for QueueProgress {
     }
 
     async fn save_remote_handle(&self, handle: serde_json::Value) {
+        *self.handle.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle.clone());
         let inner = &self.pool.inner;
         if let Err(err) =
             storage::save_remote_handle(&inner.db, self.job_id, self.token, &handle).await

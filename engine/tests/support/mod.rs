@@ -40,9 +40,7 @@ pub fn request(model: &str, prompt: &str) -> GenerationRequest {
         count: 1,
         seed: Seed::Fixed(42),
         steps: Some(4),
-        init_image: None,
-        strength: None,
-        mask_png_base64: None,
+        ..GenerationRequest::default()
     }
 }
 

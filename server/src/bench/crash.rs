@@ -136,9 +136,7 @@ async fn enqueue(db: &PgPool, user: Uuid, jobs: usize) -> anyhow::Result<Vec<Uui
             count: 2,
             seed: Seed::Fixed(i as i64),
             steps: Some(120),
-            init_image: None,
-            strength: None,
-            mask_png_base64: None,
+            ..GenerationRequest::default()
         };
         let job = NewJob {
             id: Uuid::now_v7(),

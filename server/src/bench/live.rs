@@ -125,9 +125,7 @@ async fn measure_overhead(
         count: 1,
         seed: Seed::Random,
         steps: None,
-        init_image: None,
-        strength: None,
-        mask_png_base64: None,
+        ..GenerationRequest::default()
     };
     let mut to_event = Vec::with_capacity(samples);
     let mut to_row = Vec::with_capacity(samples);

@@ -98,9 +98,7 @@ fn noop_request() -> GenerationRequest {
         count: 1,
         seed: Seed::Fixed(1),
         steps: None,
-        init_image: None,
-        strength: None,
-        mask_png_base64: None,
+        ..GenerationRequest::default()
     }
 }
 

@@ -84,9 +84,7 @@ impl StudioForm {
             count: job.count,
             seed: Seed::Fixed(job.seed),
             steps: job.steps,
-            init_image: None,
-            strength: None,
-            mask_png_base64: None,
+            ..GenerationRequest::default()
         });
     }
 
@@ -107,9 +105,7 @@ impl StudioForm {
             count: self.count.get(),
             seed,
             steps: Some(self.steps.get()),
-            init_image: None,
-            strength: None,
-            mask_png_base64: None,
+            ..GenerationRequest::default()
         }
     }
 
@@ -146,9 +142,7 @@ impl StudioForm {
             count: self.count.get(),
             seed,
             steps: caps.steps.map(|_| self.steps.get()),
-            init_image: None,
-            strength: None,
-            mask_png_base64: None,
+            ..GenerationRequest::default()
         };
         if !model.available {
             let reason = model

@@ -152,6 +152,7 @@ fn fallback_capabilities() -> Capabilities {
         sizes: SizeRule::Fixed { sizes: Vec::new() },
         max_count: 1,
         max_prompt_chars: 1000,
+        ..Capabilities::default()
     }
 }
 
