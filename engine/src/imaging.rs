@@ -15,7 +15,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageError, ImageReader, RgbImage};
 
-pub use png_meta::{PngMetadata, encode_png, read_png_metadata};
+pub use png_meta::{PngMetadata, encode_png, encode_png_rgba, read_png_metadata};
 
 /// What can go wrong reading or writing images.
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +151,27 @@ pub fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Vec<u8>, ImagingErro
         .write_with_encoder(encoder)
         .map_err(|e| ImagingError::Encode(e.to_string()))?;
     Ok(out)
+}
+
+/// `image` flattened onto a solid background (for JPEG thumbnails of
+/// transparent images).
+pub fn flatten(image: &image::RgbaImage, background: [u8; 3]) -> RgbImage {
+    RgbImage::from_fn(image.width(), image.height(), |x, y| {
+        let [r, g, b, a] = image.get_pixel(x, y).0;
+        let alpha = u16::from(a);
+        let mix =
+            |c: u8, bg: u8| ((u16::from(c) * alpha + u16::from(bg) * (255 - alpha)) / 255) as u8;
+        image::Rgb([
+            mix(r, background[0]),
+            mix(g, background[1]),
+            mix(b, background[2]),
+        ])
+    })
+}
+
+/// Whether any pixel of `image` is not fully opaque.
+pub fn has_transparency(image: &image::RgbaImage) -> bool {
+    image.pixels().any(|p| p.0[3] < 255)
 }
 
 /// Downscales so the longest side is at most `max_side` (at least 1),

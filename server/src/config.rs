@@ -10,6 +10,8 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
+pub mod backends;
+
 /// A string that never shows up in logs or `Debug` output.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -237,6 +239,37 @@ pub struct Settings {
         global = true
     )]
     pub max_active_jobs_per_user: Option<u32>,
+
+    /// Seconds between checks of every backend (reachability, models).
+    /// [default: 60]
+    #[arg(
+        long,
+        env = "EASEL_BACKEND_CHECK_SECS",
+        value_name = "SECS",
+        global = true
+    )]
+    pub backend_check_secs: Option<u64>,
+
+    /// OpenAI (`[openai]` in the file).
+    #[command(flatten)]
+    #[serde(default)]
+    pub openai: backends::OpenAiArgs,
+    /// Stability AI (`[stability]`).
+    #[command(flatten)]
+    #[serde(default)]
+    pub stability: backends::StabilityArgs,
+    /// AUTOMATIC1111 (`[a1111]`).
+    #[command(flatten)]
+    #[serde(default)]
+    pub a1111: backends::A1111Args,
+    /// ComfyUI (`[comfyui]`).
+    #[command(flatten)]
+    #[serde(default)]
+    pub comfyui: backends::ComfyUiArgs,
+    /// The Midjourney proxy (`[midjourney]`).
+    #[command(flatten)]
+    #[serde(default)]
+    pub midjourney: backends::MidjourneyArgs,
 }
 
 /// The resolved configuration.
@@ -290,6 +323,10 @@ pub struct Config {
     pub job_max_attempts: u32,
     /// Active jobs per user.
     pub max_active_jobs_per_user: u32,
+    /// Time between backend checks.
+    pub backend_check_interval: Duration,
+    /// The remote backends switched on.
+    pub backends: backends::Backends,
 }
 
 impl Settings {
@@ -349,6 +386,12 @@ impl Settings {
             max_active_jobs_per_user: self
                 .max_active_jobs_per_user
                 .or(base.max_active_jobs_per_user),
+            backend_check_secs: self.backend_check_secs.or(base.backend_check_secs),
+            openai: self.openai.over(base.openai),
+            stability: self.stability.over(base.stability),
+            a1111: self.a1111.over(base.a1111),
+            comfyui: self.comfyui.over(base.comfyui),
+            midjourney: self.midjourney.over(base.midjourney),
         }
     }
 
@@ -371,6 +414,14 @@ impl Settings {
             "max_request_bytes must be at least 1024"
         );
         let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let backends = backends::BackendArgs {
+            openai: self.openai,
+            stability: self.stability,
+            a1111: self.a1111,
+            comfyui: self.comfyui,
+            midjourney: self.midjourney,
+        }
+        .resolve()?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
         Ok(Config {
             image_dir: self.image_dir.unwrap_or_else(|| data_dir.join("images")),
@@ -435,6 +486,10 @@ impl Settings {
             log: self.log.unwrap_or_else(|| "info,sqlx=warn".into()),
             log_format: self.log_format.unwrap_or(LogFormat::Pretty),
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout_secs.unwrap_or(30)),
+            backend_check_interval: Duration::from_secs(
+                self.backend_check_secs.unwrap_or(60).max(5),
+            ),
+            backends,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! PNG text metadata: the AUTOMATIC1111 `parameters` infotext and Easel's
 //! own JSON, written as text chunks and read back without decoding pixels.
 
-use image::RgbImage;
+use image::{RgbImage, RgbaImage};
 use png::text_metadata::{ITXtChunk, TEXtChunk, ZTXtChunk};
 
 use super::ImagingError;
@@ -29,10 +29,38 @@ pub struct PngMetadata {
 /// data: `parameters` as tEXt when it is Latin-1 (as AUTOMATIC1111 writes
 /// it), iTXt otherwise; `easel` always as UTF-8 iTXt.
 pub fn encode_png(image: &RgbImage, metadata: &PngMetadata) -> Result<Vec<u8>, ImagingError> {
+    encode_raw(
+        image.width(),
+        image.height(),
+        png::ColorType::Rgb,
+        image.as_raw(),
+        metadata,
+    )
+}
+
+/// Encodes an RGBA PNG (a transparent result) with the metadata, like
+/// [`encode_png`].
+pub fn encode_png_rgba(image: &RgbaImage, metadata: &PngMetadata) -> Result<Vec<u8>, ImagingError> {
+    encode_raw(
+        image.width(),
+        image.height(),
+        png::ColorType::Rgba,
+        image.as_raw(),
+        metadata,
+    )
+}
+
+fn encode_raw(
+    width: u32,
+    height: u32,
+    color: png::ColorType,
+    raw: &[u8],
+    metadata: &PngMetadata,
+) -> Result<Vec<u8>, ImagingError> {
     let encode_error = |e: png::EncodingError| ImagingError::Encode(e.to_string());
-    let mut out = Vec::with_capacity(image.as_raw().len() / 2);
-    let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
-    encoder.set_color(png::ColorType::Rgb);
+    let mut out = Vec::with_capacity(raw.len() / 2);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(color);
     encoder.set_depth(png::BitDepth::Eight);
     if let Some(parameters) = &metadata.parameters {
         if parameters.chars().all(|c| u32::from(c) <= 0xFF) {
@@ -48,9 +76,7 @@ pub fn encode_png(image: &RgbImage, metadata: &PngMetadata) -> Result<Vec<u8>, I
             .map_err(encode_error)?;
     }
     let mut writer = encoder.write_header().map_err(encode_error)?;
-    writer
-        .write_image_data(image.as_raw())
-        .map_err(encode_error)?;
+    writer.write_image_data(raw).map_err(encode_error)?;
     writer.finish().map_err(encode_error)?;
     Ok(out)
 }

@@ -99,7 +99,7 @@ pub async fn store_results(
             height: image.height as i32,
             seed: image.seed,
             byte_size,
-            operation: format!("{:?}", cx.request.operation()).to_lowercase(),
+            operation: cx.request.operation().as_str().to_owned(),
         });
     }
     Ok(rows)
@@ -118,16 +118,34 @@ fn encode(
     result: Generated,
     limits: &DecodeLimits,
 ) -> Result<Encoded, ProviderError> {
-    let pixels = match result.image {
-        GeneratedImage::Pixels(pixels) => pixels,
-        GeneratedImage::Encoded(bytes) => imaging::decode(&bytes, limits)
-            .map_err(|err| {
+    // Transparent results (gpt-image backgrounds) keep their alpha in the
+    // PNG; thumbnails are JPEG, so they show it flattened onto the
+    // gallery's dark grey.
+    let (pixels, alpha) = match result.image {
+        GeneratedImage::Pixels(pixels) => (pixels, None),
+        GeneratedImage::Encoded(bytes) => {
+            let decoded = imaging::decode(&bytes, limits).map_err(|err| {
                 ProviderError::Fatal(format!("The backend sent an image Easel cannot use: {err}"))
-            })?
-            .to_rgb8(),
+            })?;
+            if decoded.color().has_alpha() {
+                let rgba = decoded.to_rgba8();
+                if imaging::has_transparency(&rgba) {
+                    (imaging::flatten(&rgba, [39, 39, 42]), Some(rgba))
+                } else {
+                    (decoded.to_rgb8(), None)
+                }
+            } else {
+                (decoded.to_rgb8(), None)
+            }
+        }
     };
     let seed = result.seed.unwrap_or(fallback_seed);
     let (width, height) = pixels.dimensions();
+    let backend_infotext = result
+        .metadata
+        .get("infotext")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
     let mut infotext = Infotext::new(request.prompt.clone(), request.negative_prompt.clone());
     if let Some(steps) = request.steps {
         infotext.set("Steps", steps);
@@ -139,7 +157,9 @@ fn encode(
         infotext.set("Denoising strength", strength);
     }
     infotext.set("Version", format!("Easel {}", env!("CARGO_PKG_VERSION")));
-    let infotext_text = infotext.format();
+    // A backend's own infotext (AUTOMATIC1111's) is the truth about how the
+    // image was made; keep it rather than Easel's reconstruction.
+    let infotext_text = backend_infotext.unwrap_or_else(|| infotext.format());
     let ours = serde_json::json!({
         "version": 1,
         "job_id": job_id,
@@ -148,13 +168,14 @@ fn encode(
         "request": request,
         "provider": result.metadata,
     });
-    let png = imaging::encode_png(
-        &pixels,
-        &PngMetadata {
-            parameters: Some(infotext_text.clone()),
-            easel: Some(ours.to_string()),
-        },
-    )
+    let png_metadata = PngMetadata {
+        parameters: Some(infotext_text.clone()),
+        easel: Some(ours.to_string()),
+    };
+    let png = match &alpha {
+        Some(rgba) => imaging::encode_png_rgba(rgba, &png_metadata),
+        None => imaging::encode_png(&pixels, &png_metadata),
+    }
     .map_err(|err| ProviderError::Fatal(format!("Encoding the image failed: {err}")))?;
     let thumbnails = THUMBNAIL_SIZES
         .iter()

@@ -38,10 +38,14 @@ pub async fn complete(
             insert into generated_images
                 (id, user_id, job_id, batch_index, prompt, negative_prompt, model, parameters,
                  image_path, thumbnail_path, thumbnail_large_path, metadata, width, height, seed,
-                 byte_size, operation)
+                 byte_size, operation, parent_id)
             select i.id, done.user_id, i.job_id, i.batch_index, i.prompt, i.negative_prompt,
                    i.model, i.parameters, i.image_path, i.thumbnail_path, i.thumbnail_large_path,
-                   i.metadata, i.width, i.height, i.seed, i.byte_size, i.operation
+                   i.metadata, i.width, i.height, i.seed, i.byte_size, i.operation,
+                   -- Lineage: the init image, if it still exists (it may have
+                   -- been deleted while the job ran).
+                   (select p.id from generated_images p
+                    where p.id = (i.parameters ->> 'init_image')::uuid and p.user_id = done.user_id)
             from unnest($3::uuid[], $4::uuid[], $5::int4[], $6::text[], $7::text[], $8::text[],
                         $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::jsonb[],
                         $14::int4[], $15::int4[], $16::int8[], $17::int8[], $18::text[])
