@@ -3,5 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod backends;
 pub mod gallery;
 pub mod generation;
+pub mod library;

@@ -308,6 +308,24 @@ impl From<easel_engine::generation::GenerationError> for AppError {
     }
 }
 
+impl From<easel_engine::library::LibraryError> for AppError {
+    fn from(err: easel_engine::library::LibraryError) -> Self {
+        use easel_engine::library::LibraryError as E;
+        match err {
+            E::Invalid(errors) => errors
+                .into_iter()
+                .next()
+                .map_or(AppError::Internal, AppError::from),
+            E::NameTaken => AppError::Conflict {
+                field: "name".into(),
+                message: "You already have one with that name.".into(),
+            },
+            E::NotFound => AppError::NotFound,
+            E::Database(err) => database_error(err),
+        }
+    }
+}
+
 impl From<easel_engine::gallery::GalleryError> for AppError {
     fn from(err: easel_engine::gallery::GalleryError) -> Self {
         use easel_engine::gallery::GalleryError as E;

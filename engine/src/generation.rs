@@ -8,12 +8,19 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use easel_domain::ValidationError;
 use easel_domain::generation::{
-    GenerationRequest, JobView, ModelInfo, ProgressEvent, ProgressKind, Seed, random_seed_from,
+    BackendStatus, GenerationRequest, JobView, ModelInfo, ProgressEvent, ProgressKind, Seed,
+    random_seed_from,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
 
+mod expand;
+
+use easel_domain::library::{Expansion, Submission};
+use easel_domain::prompt::WildcardLists;
+
 use crate::hub::ProgressHub;
+use crate::library::{Library, LibraryError, NewHistory};
 use crate::imaging::{self, DecodeLimits};
 use crate::jobs::storage::{self, CancelOutcome, NewJob};
 use crate::jobs::{QueueSettings, views};
@@ -45,6 +52,25 @@ impl GenerationError {
     }
 }
 
+/// What a submission queued.
+#[derive(Debug, Clone)]
+pub struct SubmitOutcome {
+    /// The new jobs, one per expanded prompt.
+    pub jobs: Vec<JobView>,
+    /// The history entry (absent if it could not be recorded).
+    pub history_id: Option<Uuid>,
+}
+
+fn library_error(err: LibraryError) -> GenerationError {
+    match err {
+        LibraryError::Database(err) => GenerationError::Database(err),
+        other => {
+            tracing::error!(error = %other, "unexpected prompt library error during submit");
+            GenerationError::Database(sqlx::Error::Protocol(other.to_string()))
+        }
+    }
+}
+
 /// Per-user limits.
 #[derive(Debug, Clone, Copy)]
 pub struct GenerationLimits {
@@ -64,6 +90,7 @@ impl Default for GenerationLimits {
 #[derive(Debug, Clone)]
 pub struct Generation {
     db: PgPool,
+    library: Library,
     hub: ProgressHub,
     providers: Arc<ProviderRegistry>,
     queue: QueueSettings,
@@ -80,6 +107,7 @@ impl Generation {
         limits: GenerationLimits,
     ) -> Self {
         Self {
+            library: Library::new(db.clone()),
             db,
             hub,
             providers,
@@ -93,13 +121,43 @@ impl Generation {
         self.providers.models()
     }
 
-    /// Validates and queues a request; returns the new job.
+    /// Every backend's status, for the admin's Settings page.
+    pub fn backends(&self) -> Vec<BackendStatus> {
+        self.providers.statuses()
+    }
+
+    /// Checks every backend now.
+    pub async fn probe_backends(&self) {
+        self.providers.probe_all().await;
+    }
+
+    /// Validates and queues a plain request (no styles, one prompt);
+    /// returns the new job.
     pub async fn submit(
         &self,
         user_id: Uuid,
-        mut request: GenerationRequest,
+        request: GenerationRequest,
     ) -> Result<JobView, GenerationError> {
-        let model = self.providers.model(&request.model).ok_or_else(|| {
+        let submission = Submission {
+            request,
+            styles: Vec::new(),
+            variables: Default::default(),
+            expansion: Expansion::Random,
+            prompts: 1,
+        };
+        let outcome = self.submit_batch(user_id, submission).await?;
+        outcome.jobs.into_iter().next().ok_or(GenerationError::NotFound)
+    }
+
+    /// Expands a submission (variables, choices, wildcards, styles), checks
+    /// every resulting request against the model, and queues one job per
+    /// prompt in one transaction; records it in the user's history.
+    pub async fn submit_batch(
+        &self,
+        user_id: Uuid,
+        submission: Submission,
+    ) -> Result<SubmitOutcome, GenerationError> {
+        let model = self.providers.model(&submission.request.model).ok_or_else(|| {
             GenerationError::field("model", "That model is not available on this server.")
         })?;
         if !model.available {
@@ -111,50 +169,106 @@ impl Generation {
                 format!("{} is unavailable: {reason}", model.label),
             ));
         }
-        request
-            .validate(&model.capabilities)
-            .map_err(GenerationError::Invalid)?;
-        self.check_inputs(user_id, &request).await?;
+        let own_styles = self
+            .library
+            .styles_by_id(user_id, &expand::user_style_ids(&submission.styles))
+            .await
+            .map_err(library_error)?;
+        let styles = expand::resolve_styles(&submission.styles, &own_styles)
+            .map_err(|err| GenerationError::Invalid(vec![err]))?;
+        let wildcards: WildcardLists = self
+            .library
+            .list_wildcards(user_id)
+            .await
+            .map_err(library_error)?
+            .into_iter()
+            .map(|list| (list.name, list.entries))
+            .collect();
+        let requests = expand::expand_submission(
+            &submission,
+            &model.capabilities,
+            &styles,
+            &wildcards,
+            random_seed_from(rand::random()),
+        )
+        .map_err(GenerationError::Invalid)?;
+        self.check_inputs(user_id, &submission.request).await?;
         let active: i64 = sqlx::query_scalar(
             "select count(*) from generation_jobs where user_id = $1 and status in ('queued', 'running')",
         )
         .bind(user_id)
         .fetch_one(&self.db)
         .await?;
-        if active >= i64::from(self.limits.max_active_jobs) {
+        if active + requests.len() as i64 > i64::from(self.limits.max_active_jobs) {
             return Err(GenerationError::TooManyActiveJobs {
                 limit: self.limits.max_active_jobs,
             });
         }
-        if request.seed == Seed::Random {
-            request.seed = Seed::Fixed(random_seed_from(rand::random()));
-        }
-        let job = NewJob {
-            id: Uuid::now_v7(),
-            user_id,
-            provider: model.provider.clone(),
-            model: model.id.clone(),
-            request: serde_json::to_value(&request)
-                .map_err(|err| sqlx::Error::Encode(Box::new(err)))?,
-            priority: 0,
-            max_attempts: self.queue.max_attempts,
-        };
-        let queued = storage::enqueue(&self.db, &job).await?;
-        tracing::info!(job_id = %job.id, model = %job.model, "job queued");
-        self.hub.wake(&job.provider);
-        self.hub.publish(
-            user_id,
-            ProgressEvent {
-                job_id: job.id,
-                seq: queued.seq,
-                kind: ProgressKind::Queued {
-                    position: queued.position.clamp(0, i64::from(u32::MAX)) as u32,
+        let queued = self.enqueue_all(user_id, &model, &requests).await?;
+        self.hub.wake(&model.provider);
+        let job_ids: Vec<Uuid> = queued.iter().map(|(id, _)| *id).collect();
+        for (job_id, enqueued) in &queued {
+            tracing::info!(job_id = %job_id, model = %model.id, "job queued");
+            self.hub.publish(
+                user_id,
+                ProgressEvent {
+                    job_id: *job_id,
+                    seq: enqueued.seq,
+                    kind: ProgressKind::Queued {
+                        position: enqueued.position.clamp(0, i64::from(u32::MAX)) as u32,
+                    },
                 },
-            },
-        );
-        views::job_view(&self.db, user_id, job.id)
-            .await?
-            .ok_or(GenerationError::NotFound)
+            );
+        }
+        let history_id = self
+            .library
+            .record_history(
+                user_id,
+                NewHistory {
+                    expanded: requests.iter().map(|r| r.prompt.clone()).collect(),
+                    job_ids: job_ids.clone(),
+                    submission,
+                },
+            )
+            .await
+            .map_err(|err| {
+                tracing::warn!(error = %err, "could not record a prompt in the history");
+            })
+            .ok();
+        let mut jobs = Vec::with_capacity(job_ids.len());
+        for id in job_ids {
+            if let Some(view) = views::job_view(&self.db, user_id, id).await? {
+                jobs.push(view);
+            }
+        }
+        Ok(SubmitOutcome { jobs, history_id })
+    }
+
+    /// Inserts one job per request in one transaction.
+    async fn enqueue_all(
+        &self,
+        user_id: Uuid,
+        model: &ModelInfo,
+        requests: &[GenerationRequest],
+    ) -> Result<Vec<(Uuid, storage::Enqueued)>, GenerationError> {
+        let mut tx = self.db.begin().await?;
+        let mut queued = Vec::with_capacity(requests.len());
+        for request in requests {
+            let job = NewJob {
+                id: Uuid::now_v7(),
+                user_id,
+                provider: model.provider.clone(),
+                model: model.id.clone(),
+                request: serde_json::to_value(request)
+                    .map_err(|err| sqlx::Error::Encode(Box::new(err)))?,
+                priority: 0,
+                max_attempts: self.queue.max_attempts,
+            };
+            let enqueued = storage::enqueue(&mut *tx, &job).await?;
+            queued.push((job.id, enqueued));
+        }
+        tx.commit().await?;
+        Ok(queued)
     }
 
     /// Checks that an init image is the user's own and the mask decodes.

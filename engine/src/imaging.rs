@@ -9,6 +9,7 @@
 
 pub mod builtin;
 pub mod png_meta;
+pub mod previews;
 mod resample;
 
 use std::io::Cursor;

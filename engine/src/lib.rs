@@ -8,6 +8,7 @@
 //! - [`hub`]: live progress fan-out, in-process and across instances.
 //! - [`imaging`] and [`store`]: pixels, metadata, thumbnails, durable bytes.
 //! - [`generation`] and [`gallery`]: the services the web layer calls.
+//! - [`library`]: prompt templates, style presets, wildcards, history.
 //!
 //! The web layer (`app`'s server functions, `server`'s routes) calls into
 //! an [`Engine`], which it gets from its state. Nothing here knows Leptos.
@@ -19,6 +20,7 @@ pub mod generation;
 pub mod hub;
 pub mod imaging;
 pub mod jobs;
+pub mod library;
 pub mod providers;
 pub mod store;
 pub mod worker;
@@ -48,6 +50,8 @@ pub struct GenerationSetup {
     pub queue: QueueSettings,
     /// Per-user limits.
     pub limits: GenerationLimits,
+    /// Where style previews are cached.
+    pub preview_cache: std::path::PathBuf,
 }
 
 /// The engine's services, cheap to clone: build one at start-up and share it.
@@ -61,6 +65,10 @@ pub struct Engine {
     pub generation: Generation,
     /// The user's images.
     pub gallery: Gallery,
+    /// Templates, styles, wildcards and history.
+    pub library: crate::library::Library,
+    /// Style preview thumbnails.
+    pub previews: crate::imaging::previews::StylePreviews,
     /// Live progress.
     pub hub: ProgressHub,
     providers: Arc<ProviderRegistry>,
@@ -88,6 +96,8 @@ impl Engine {
                 setup.limits,
             ),
             gallery: Gallery::new(db.clone(), setup.store),
+            library: crate::library::Library::new(db.clone()),
+            previews: crate::imaging::previews::StylePreviews::new(setup.preview_cache.clone()),
             hub,
             providers,
             queue: setup.queue,

@@ -90,5 +90,6 @@ pub fn generation_setup(config: &Config) -> GenerationSetup {
         limits: GenerationLimits {
             max_active_jobs: config.max_active_jobs_per_user,
         },
+        preview_cache: config.data_dir.join("cache").join("style-previews"),
     }
 }

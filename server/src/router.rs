@@ -5,6 +5,7 @@ mod health;
 mod images;
 mod progress;
 mod server_fns;
+mod styles;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -54,6 +55,8 @@ pub fn build(state: AppState) -> Router {
         .route("/images/{id}", get(images::original))
         .route("/images/{id}/download", get(images::download))
         .route("/images/{id}/thumb/{size}", get(images::thumbnail))
+        .route("/styles/user/{file}", get(styles::user_preview))
+        .route("/styles/{file}", get(styles::builtin_preview))
         .leptos_routes_with_handler(routes, get(render_page))
         .layer(from_fn_with_state(state.clone(), session_middleware));
 

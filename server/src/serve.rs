@@ -136,6 +136,7 @@ pub struct GenerationTasks {
     shutdown: CancelToken,
     workers: Option<tokio::task::JoinHandle<()>>,
     listener: tokio::task::JoinHandle<()>,
+    checks: tokio::task::JoinHandle<()>,
 }
 
 impl GenerationTasks {
@@ -147,6 +148,7 @@ impl GenerationTasks {
             let _ = workers.await;
         }
         self.listener.abort();
+        self.checks.abort();
     }
 }
 
@@ -159,6 +161,11 @@ pub async fn start_generation(config: &Config, engine: &Engine) -> anyhow::Resul
         .with_context(|| format!("preparing the image folder {}", config.image_dir.display()))?;
     let shutdown = CancelToken::new();
     let listener = tokio::spawn(engine.hub.clone().listen());
+    let checks = tokio::spawn(check_backends(
+        engine.clone(),
+        config.backend_check_interval,
+        shutdown.clone(),
+    ));
     let workers = config.workers.then(|| {
         let pool = engine.worker_pool();
         tracing::info!(worker_id = pool.worker_id(), "generation workers started");
@@ -168,7 +175,31 @@ pub async fn start_generation(config: &Config, engine: &Engine) -> anyhow::Resul
         shutdown,
         workers,
         listener,
+        checks,
     })
+}
+
+/// Checks every backend at start-up and then every `interval`, so the
+/// Studio shows unreachable backends as such, with the reason.
+async fn check_backends(engine: Engine, interval: Duration, shutdown: CancelToken) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            () = shutdown.cancelled() => return,
+        }
+        engine.generation.probe_backends().await;
+        for status in engine.generation.backends() {
+            if !status.reachable {
+                tracing::warn!(
+                    backend = %status.id,
+                    error = status.last_error.as_deref().unwrap_or("unknown"),
+                    "backend unreachable"
+                );
+            }
+        }
+    }
 }
 
 /// `easel worker`: generation workers without the web server, until a

@@ -2,7 +2,8 @@
 //! user's recent jobs. Live progress arrives over the `/ws/progress`
 //! websocket (see `easel_domain::generation::ServerMessage`).
 
-use easel_domain::generation::{GenerationRequest, JobView, ModelInfo};
+use easel_domain::generation::{JobView, ModelInfo};
+use easel_domain::library::Submission;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use uuid::Uuid;
@@ -19,14 +20,17 @@ pub async fn list_models() -> Result<Vec<ModelInfo>, AppError> {
     Ok(state.engine.generation.models())
 }
 
-/// Queues a generation. Validates it against the model's capabilities
-/// (every problem at once, tied to its field) and returns the new job.
+/// Queues a generation: expands its prompt (variables, `{a|b}` choices,
+/// `__wildcards__`), wraps it in the chosen styles, checks every resulting
+/// request against the model's capabilities, and queues one job per
+/// prompt. Returns the new jobs; the submission lands in the history.
 #[server(endpoint = "generation/submit", input = Json)]
-pub async fn submit_generation(request: GenerationRequest) -> Result<JobView, AppError> {
+pub async fn submit_generation(submission: Submission) -> Result<Vec<JobView>, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
     let state = ssr::app_state()?;
-    Ok(state.engine.generation.submit(user.id, request).await?)
+    let outcome = state.engine.generation.submit_batch(user.id, submission).await?;
+    Ok(outcome.jobs)
 }
 
 /// Cancels one of the user's jobs: a queued job at once, a running one as

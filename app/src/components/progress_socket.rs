@@ -187,6 +187,7 @@ mod tests {
             image_ids: vec![],
             attempts: 0,
             seq,
+            request: None,
         }
     }
 

@@ -1,9 +1,13 @@
-//! `/settings`: the account, for now.
+//! `/settings`: the account, and for admins the backends.
+
+mod backends;
 
 use easel_domain::account::AccountOverview;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use self::backends::BackendsSection;
+use crate::AuthContext;
 use crate::api::account::get_account_overview;
 use crate::components::page::PageHeader;
 
@@ -11,9 +15,11 @@ use crate::components::page::PageHeader;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_account_overview());
+    let auth = expect_context::<AuthContext>();
+    let is_admin = move || auth.current().is_some_and(|user| user.is_admin());
     view! {
         <Title text="Settings" />
-        <PageHeader title="Settings" description="Your account, and soon your providers, presets and defaults." />
+        <PageHeader title="Settings" description="Your account and, for admins, the generation backends." />
         <section class="mt-8 max-w-2xl rounded-2xl bg-white/[0.03] ring-1 ring-white/10">
             <h2 class="border-b border-white/10 px-6 py-4 text-sm font-semibold text-white">"Account"</h2>
             <Suspense fallback=|| view! { <p class="px-6 py-5 text-sm text-zinc-500">"Loading…"</p> }>
@@ -25,6 +31,9 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <Show when=is_admin>
+            <BackendsSection />
+        </Show>
     }
 }
 

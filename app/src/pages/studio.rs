@@ -4,6 +4,7 @@
 mod controls;
 mod form_state;
 mod generate_form;
+mod tuning;
 
 use std::collections::HashMap;
 

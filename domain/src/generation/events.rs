@@ -86,6 +86,9 @@ pub struct JobView {
     pub attempts: u32,
     /// The sequence number of the last event applied to this view.
     pub seq: i64,
+    /// The whole request (every parameter), for "Reuse".
+    #[serde(default)]
+    pub request: Option<super::GenerationRequest>,
 }
 
 impl JobView {
@@ -246,6 +249,7 @@ mod tests {
             image_ids: vec![],
             attempts: 0,
             seq: 1,
+            request: None,
         }
     }
 

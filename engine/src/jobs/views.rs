@@ -76,6 +76,7 @@ impl From<ViewRow> for JobView {
             image_ids: row.image_ids,
             attempts: row.attempts.max(0) as u32,
             seq: row.event_seq,
+            request,
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use easel_domain::ValidationError;
 use easel_domain::generation::{
-    Capabilities, GenerationRequest, JobView, ModelInfo, Seed, SizeRule,
+    Capabilities, ChoiceSpec, GenerationRequest, JobView, ModelInfo, Seed, SizeRule,
 };
 use leptos::prelude::*;
 
@@ -33,6 +33,20 @@ pub struct StudioForm {
     pub seed: RwSignal<String>,
     /// Sampling steps (used when the model takes them).
     pub steps: RwSignal<u32>,
+    /// CFG scale (used when the model takes it).
+    pub cfg: RwSignal<f32>,
+    /// The sampler ("" = the model's default).
+    pub sampler: RwSignal<String>,
+    /// The noise schedule ("" = the model's default).
+    pub scheduler: RwSignal<String>,
+    /// The quality level ("" = the model's default).
+    pub quality: RwSignal<String>,
+    /// The backend's own style ("" = the model's default).
+    pub style: RwSignal<String>,
+    /// The background ("" = the model's default).
+    pub background: RwSignal<String>,
+    /// The output format ("" = the model's default).
+    pub output_format: RwSignal<String>,
 }
 
 impl StudioForm {
@@ -48,7 +62,26 @@ impl StudioForm {
             random_seed: RwSignal::new(true),
             seed: RwSignal::new(String::new()),
             steps: RwSignal::new(20),
+            cfg: RwSignal::new(7.0),
+            sampler: RwSignal::new(String::new()),
+            scheduler: RwSignal::new(String::new()),
+            quality: RwSignal::new(String::new()),
+            style: RwSignal::new(String::new()),
+            background: RwSignal::new(String::new()),
+            output_format: RwSignal::new(String::new()),
         }
+    }
+
+    /// The closed-choice signals with the capability each follows.
+    fn choices(&self) -> [(RwSignal<String>, fn(&Capabilities) -> Option<&ChoiceSpec>); 6] {
+        [
+            (self.sampler, |c| c.sampler.as_ref()),
+            (self.scheduler, |c| c.scheduler.as_ref()),
+            (self.quality, |c| c.quality.as_ref()),
+            (self.style, |c| c.style.as_ref()),
+            (self.background, |c| c.background.as_ref()),
+            (self.output_format, |c| c.output_format.as_ref()),
+        ]
     }
 
     /// Fills the form from a request (a remix, a reused job, or the last
@@ -70,11 +103,37 @@ impl StudioForm {
         if let Some(steps) = request.steps {
             self.steps.set(steps);
         }
+        if let Some(cfg) = request.cfg {
+            self.cfg.set(cfg);
+        }
+        let values = [
+            &request.sampler,
+            &request.scheduler,
+            &request.quality,
+            &request.style,
+            &request.background,
+            &request.output_format,
+        ];
+        for ((signal, _), value) in self.choices().into_iter().zip(values) {
+            signal.set(value.clone().unwrap_or_default());
+        }
     }
 
     /// Fills the form from a job, with its seed fixed (so the same image
     /// can be made again, or varied).
     pub fn load_job(&self, job: &JobView) {
+        if let Some(request) = &job.request {
+            self.load(&GenerationRequest {
+                seed: Seed::Fixed(job.seed),
+                init_image: None,
+                mask_png_base64: None,
+                strength: None,
+                operation: None,
+                upscale_factor: None,
+                ..request.clone()
+            });
+            return;
+        }
         self.load(&GenerationRequest {
             model: job.model.clone(),
             prompt: job.prompt.clone(),
@@ -105,6 +164,13 @@ impl StudioForm {
             count: self.count.get(),
             seed,
             steps: Some(self.steps.get()),
+            cfg: Some(self.cfg.get()),
+            sampler: non_empty(self.sampler.get()),
+            scheduler: non_empty(self.scheduler.get()),
+            quality: non_empty(self.quality.get()),
+            style: non_empty(self.style.get()),
+            background: non_empty(self.background.get()),
+            output_format: non_empty(self.output_format.get()),
             ..GenerationRequest::default()
         }
     }
@@ -142,6 +208,13 @@ impl StudioForm {
             count: self.count.get(),
             seed,
             steps: caps.steps.map(|_| self.steps.get()),
+            cfg: caps.cfg.map(|_| self.cfg.get()),
+            sampler: chosen(self.sampler, caps.sampler.as_ref()),
+            scheduler: chosen(self.scheduler, caps.scheduler.as_ref()),
+            quality: chosen(self.quality, caps.quality.as_ref()),
+            style: chosen(self.style, caps.style.as_ref()),
+            background: chosen(self.background, caps.background.as_ref()),
+            output_format: chosen(self.output_format, caps.output_format.as_ref()),
             ..GenerationRequest::default()
         };
         if !model.available {
@@ -180,7 +253,36 @@ impl StudioForm {
         {
             self.steps.set(range.default.round() as u32);
         }
+        if let Some(range) = caps.cfg
+            && !range.contains(f64::from(self.cfg.get_untracked()))
+        {
+            self.cfg.set(range.default as f32);
+        }
+        for (signal, spec) in self.choices() {
+            let keep = spec(caps).is_some_and(|spec| signal.with_untracked(|v| spec.accepts(v)));
+            if !keep && !signal.with_untracked(String::is_empty) {
+                signal.set(String::new());
+            }
+        }
     }
+}
+
+/// The chosen value when the model has the choice: the form's value if
+/// the model accepts it, else the model's default.
+fn chosen(value: RwSignal<String>, spec: Option<&ChoiceSpec>) -> Option<String> {
+    let spec = spec?;
+    let value = value.get();
+    Some(if spec.accepts(&value) {
+        value
+    } else {
+        spec.default.clone()
+    })
+}
+
+/// `None` for an empty string.
+#[cfg(feature = "hydrate")]
+fn non_empty(value: String) -> Option<String> {
+    (!value.is_empty()).then_some(value)
 }
 
 /// The accepted size closest in shape and area to `width` x `height`.

@@ -10,6 +10,7 @@ use super::controls::{
     ControlLabel, CountPicker, FieldMessage, ModelPicker, SeedField, SizePicker, StepsSlider,
 };
 use super::form_state::StudioForm;
+use super::tuning::TuningControls;
 use crate::AppError;
 use crate::api::generation::submit_generation;
 use crate::components::action_icons::{ActionIcon, ActionIconKind};
@@ -17,7 +18,7 @@ use crate::components::form::FormAlert;
 use crate::components::progress_socket::JobStore;
 
 /// The fields that have a control to show their errors beside.
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 14] = [
     "prompt",
     "negative_prompt",
     "model",
@@ -25,6 +26,13 @@ const FIELDS: [&str; 7] = [
     "count",
     "steps",
     "seed",
+    "cfg",
+    "sampler",
+    "scheduler",
+    "quality",
+    "style",
+    "background",
+    "output_format",
 ];
 
 /// The form. `models` is the server's list; `selected` the chosen one.
@@ -125,6 +133,7 @@ pub fn GenerateForm(
                 {move || caps.with(|c| c.steps).map(|range| view! {
                     <StepsSlider form min=range.min as u32 max=range.max as u32 error=field_error("steps") />
                 })}
+                <TuningControls form caps error=Callback::new(field_error) />
                 <Show when=move || caps.with(|c| c.seed)>
                     <SeedField form error=field_error("seed") />
                 </Show>
