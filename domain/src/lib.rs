@@ -2,12 +2,16 @@
 //! share. Nothing here does IO, so everything compiles for `wasm32` too.
 //!
 //! - [`account`]: user names, passwords, and the account views sent to the UI.
+//! - [`prompt`]: the prompt language (variables, dynamic choices, wildcards,
+//!   weights), style presets and the prompt builder's data.
 //! - [`validation`]: the one error type every validator returns.
 
 pub mod account;
 pub mod gallery;
+pub mod library;
 pub mod generation;
 pub mod metadata;
+pub mod prompt;
 pub mod validation;
 
 pub use validation::ValidationError;
