@@ -8,8 +8,8 @@
 
 pub mod account;
 pub mod gallery;
-pub mod library;
 pub mod generation;
+pub mod library;
 pub mod metadata;
 pub mod prompt;
 pub mod validation;

@@ -3,6 +3,8 @@
 //! submission that expands a dynamic prompt into jobs. Validation shared
 //! by the browser and the server.
 
+pub mod expand;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -142,7 +144,11 @@ impl TemplateInput {
                 ),
             ));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -214,7 +220,10 @@ impl WildcardList {
             ));
         }
         if self.entries.is_empty() {
-            errors.push(ValidationError::new("entries", "Add at least one entry, one per line."));
+            errors.push(ValidationError::new(
+                "entries",
+                "Add at least one entry, one per line.",
+            ));
         } else if self.entries.len() > MAX_WILDCARD_ENTRIES {
             errors.push(ValidationError::new(
                 "entries",
@@ -243,7 +252,11 @@ impl WildcardList {
                 format!("Entry {}: {err}", index + 1),
             ));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -388,7 +401,8 @@ mod tests {
 
     #[test]
     fn submissions_default_to_one_random_prompt() {
-        let json = r#"{"request":{"model":"builtin:x","prompt":"p","width":512,"height":512,"count":1}}"#;
+        let json =
+            r#"{"request":{"model":"builtin:x","prompt":"p","width":512,"height":512,"count":1}}"#;
         let submission: Submission = serde_json::from_str(json).expect("parses");
         assert_eq!(submission.prompts, 1);
         assert_eq!(submission.expansion, Expansion::Random);

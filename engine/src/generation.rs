@@ -8,22 +8,21 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use easel_domain::ValidationError;
 use easel_domain::generation::{
-    BackendStatus, GenerationRequest, JobView, ModelInfo, ProgressEvent, ProgressKind, Seed,
+    BackendStatus, GenerationRequest, JobView, ModelInfo, ProgressEvent, ProgressKind,
     random_seed_from,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
 
-mod expand;
-
+use easel_domain::library::expand;
 use easel_domain::library::{Expansion, Submission};
 use easel_domain::prompt::WildcardLists;
 
 use crate::hub::ProgressHub;
-use crate::library::{Library, LibraryError, NewHistory};
 use crate::imaging::{self, DecodeLimits};
 use crate::jobs::storage::{self, CancelOutcome, NewJob};
 use crate::jobs::{QueueSettings, views};
+use crate::library::{Library, LibraryError, NewHistory};
 use crate::providers::ProviderRegistry;
 
 /// Why a generation call failed.
@@ -146,7 +145,11 @@ impl Generation {
             prompts: 1,
         };
         let outcome = self.submit_batch(user_id, submission).await?;
-        outcome.jobs.into_iter().next().ok_or(GenerationError::NotFound)
+        outcome
+            .jobs
+            .into_iter()
+            .next()
+            .ok_or(GenerationError::NotFound)
     }
 
     /// Expands a submission (variables, choices, wildcards, styles), checks
@@ -157,9 +160,12 @@ impl Generation {
         user_id: Uuid,
         submission: Submission,
     ) -> Result<SubmitOutcome, GenerationError> {
-        let model = self.providers.model(&submission.request.model).ok_or_else(|| {
-            GenerationError::field("model", "That model is not available on this server.")
-        })?;
+        let model = self
+            .providers
+            .model(&submission.request.model)
+            .ok_or_else(|| {
+                GenerationError::field("model", "That model is not available on this server.")
+            })?;
         if !model.available {
             let reason = model
                 .unavailable_reason

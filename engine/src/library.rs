@@ -34,7 +34,9 @@ impl From<sqlx::Error> for LibraryError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::Database(db)
-                if db.constraint().is_some_and(|c| c.ends_with("_user_name_unique")) =>
+                if db
+                    .constraint()
+                    .is_some_and(|c| c.ends_with("_user_name_unique")) =>
             {
                 LibraryError::NameTaken
             }

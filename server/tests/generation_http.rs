@@ -76,7 +76,7 @@ async fn a_generation_lands_in_the_gallery_with_its_metadata_and_only_its_owner_
     )
     .await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
-    let job = submitted.json();
+    let job = submitted.json()[0].clone();
     // An idle worker may have claimed it already.
     assert!(
         job["status"] == "queued" || job["status"] == "running",
@@ -277,7 +277,7 @@ async fn bad_requests_get_clear_errors_and_queue_nothing(db: PgPool) {
         (
             {
                 let mut body = builtin_request("a cat", 1);
-                body["request"]["width"] = 4096.into();
+                body["submission"]["request"]["width"] = 4096.into();
                 body
             },
             "size",
@@ -285,7 +285,7 @@ async fn bad_requests_get_clear_errors_and_queue_nothing(db: PgPool) {
         (
             {
                 let mut body = builtin_request("a cat", 1);
-                body["request"]["model"] = "nope:nothing".into();
+                body["submission"]["request"]["model"] = "nope:nothing".into();
                 body
             },
             "model",
@@ -293,7 +293,7 @@ async fn bad_requests_get_clear_errors_and_queue_nothing(db: PgPool) {
         (
             {
                 let mut body = builtin_request("a cat", 1);
-                body["request"]["count"] = 99.into();
+                body["submission"]["request"]["count"] = 99.into();
                 body
             },
             "count",
@@ -301,7 +301,7 @@ async fn bad_requests_get_clear_errors_and_queue_nothing(db: PgPool) {
         (
             {
                 let mut body = builtin_request("a cat", 1);
-                body["request"]["init_image"] = uuid::Uuid::nil().to_string().into();
+                body["submission"]["request"]["init_image"] = uuid::Uuid::nil().to_string().into();
                 body
             },
             "init_image",
@@ -309,7 +309,8 @@ async fn bad_requests_get_clear_errors_and_queue_nothing(db: PgPool) {
         (
             {
                 let mut body = builtin_request("a cat", 1);
-                body["request"]["prompt"] = "'; drop table generation_jobs; --".repeat(100).into();
+                body["submission"]["request"]["prompt"] =
+                    "'; drop table generation_jobs; --".repeat(100).into();
                 body
             },
             "prompt",
@@ -328,7 +329,7 @@ async fn bad_requests_get_clear_errors_and_queue_nothing(db: PgPool) {
     let malformed = call_json(
         &app,
         "generation/submit",
-        serde_json::json!({"request": {"prompt": 5}}),
+        serde_json::json!({"submission": {"request": {"prompt": 5}}}),
         Some(&alice),
     )
     .await;

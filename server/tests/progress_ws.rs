@@ -143,7 +143,8 @@ async fn events_arrive_in_order_and_a_reconnect_resumes_from_a_snapshot(db: PgPo
         Some(&alice),
     )
     .await
-    .json();
+    .json()[0]
+        .clone();
     let job_id: Uuid = job["id"].as_str().unwrap().parse().unwrap();
     let mut kinds = Vec::new();
     let mut last_seq = 0;

@@ -29,7 +29,11 @@ pub async fn submit_generation(submission: Submission) -> Result<Vec<JobView>, A
     use crate::ssr;
     let user = ssr::require_user().await?;
     let state = ssr::app_state()?;
-    let outcome = state.engine.generation.submit_batch(user.id, submission).await?;
+    let outcome = state
+        .engine
+        .generation
+        .submit_batch(user.id, submission)
+        .await?;
     Ok(outcome.jobs)
 }
 

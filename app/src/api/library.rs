@@ -16,7 +16,11 @@ use crate::AppError;
 pub async fn list_templates() -> Result<Vec<PromptTemplate>, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.list_templates(user.id).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .list_templates(user.id)
+        .await?)
 }
 
 /// Saves a new template.
@@ -24,7 +28,11 @@ pub async fn list_templates() -> Result<Vec<PromptTemplate>, AppError> {
 pub async fn create_template(input: TemplateInput) -> Result<PromptTemplate, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.create_template(user.id, input).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .create_template(user.id, input)
+        .await?)
 }
 
 /// Changes one of the user's templates.
@@ -44,7 +52,11 @@ pub async fn update_template(id: Uuid, input: TemplateInput) -> Result<PromptTem
 pub async fn delete_template(id: Uuid) -> Result<(), AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.delete_template(user.id, id).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .delete_template(user.id, id)
+        .await?)
 }
 
 /// The user's own style presets.
@@ -52,7 +64,11 @@ pub async fn delete_template(id: Uuid) -> Result<(), AppError> {
 pub async fn list_styles() -> Result<Vec<UserStyle>, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.list_styles(user.id).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .list_styles(user.id)
+        .await?)
 }
 
 /// Saves a new style preset.
@@ -60,7 +76,11 @@ pub async fn list_styles() -> Result<Vec<UserStyle>, AppError> {
 pub async fn create_style(input: StyleInput) -> Result<UserStyle, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.create_style(user.id, input).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .create_style(user.id, input)
+        .await?)
 }
 
 /// Deletes one of the user's style presets.
@@ -68,7 +88,11 @@ pub async fn create_style(input: StyleInput) -> Result<UserStyle, AppError> {
 pub async fn delete_style(id: Uuid) -> Result<(), AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.delete_style(user.id, id).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .delete_style(user.id, id)
+        .await?)
 }
 
 /// The user's wildcard lists.
@@ -76,7 +100,11 @@ pub async fn delete_style(id: Uuid) -> Result<(), AppError> {
 pub async fn list_wildcards() -> Result<Vec<WildcardList>, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.list_wildcards(user.id).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .list_wildcards(user.id)
+        .await?)
 }
 
 /// Creates or replaces one of the user's wildcard lists.
@@ -84,7 +112,11 @@ pub async fn list_wildcards() -> Result<Vec<WildcardList>, AppError> {
 pub async fn save_wildcards(list: WildcardList) -> Result<WildcardList, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.save_wildcards(user.id, list).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .save_wildcards(user.id, list)
+        .await?)
 }
 
 /// Deletes one of the user's wildcard lists.
@@ -92,7 +124,11 @@ pub async fn save_wildcards(list: WildcardList) -> Result<WildcardList, AppError
 pub async fn delete_wildcards(name: String) -> Result<(), AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.delete_wildcards(user.id, &name).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .delete_wildcards(user.id, &name)
+        .await?)
 }
 
 /// A page of the user's prompt history.
@@ -100,7 +136,11 @@ pub async fn delete_wildcards(name: String) -> Result<(), AppError> {
 pub async fn search_history(query: HistoryQuery) -> Result<HistoryPage, AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.search_history(user.id, &query).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .search_history(user.id, &query)
+        .await?)
 }
 
 /// Stars or unstars a history entry.
@@ -108,7 +148,11 @@ pub async fn search_history(query: HistoryQuery) -> Result<HistoryPage, AppError
 pub async fn star_history(id: Uuid, starred: bool) -> Result<(), AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.star_history(user.id, id, starred).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .star_history(user.id, id, starred)
+        .await?)
 }
 
 /// Deletes a history entry (its images stay in the gallery).
@@ -116,5 +160,9 @@ pub async fn star_history(id: Uuid, starred: bool) -> Result<(), AppError> {
 pub async fn delete_history(id: Uuid) -> Result<(), AppError> {
     use crate::ssr;
     let user = ssr::require_user().await?;
-    Ok(ssr::app_state()?.engine.library.delete_history(user.id, id).await?)
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .delete_history(user.id, id)
+        .await?)
 }

@@ -95,7 +95,10 @@ mod tests {
             .await
             .expect("drawn");
         let decoded = image::load_from_memory(&first.jpeg).expect("a JPEG");
-        assert_eq!((decoded.width(), decoded.height()), (PREVIEW_SIDE, PREVIEW_SIDE));
+        assert_eq!(
+            (decoded.width(), decoded.height()),
+            (PREVIEW_SIDE, PREVIEW_SIDE)
+        );
         let files: Vec<_> = std::fs::read_dir(dir.path().join("previews"))
             .expect("cache dir")
             .collect();

@@ -56,12 +56,18 @@ impl HistoryRow {
 
 /// `text` with LIKE's wildcards escaped.
 fn like_escaped(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 impl Library {
     /// Remembers a submission; returns the entry's id.
-    pub async fn record_history(&self, user_id: Uuid, entry: NewHistory) -> Result<Uuid, LibraryError> {
+    pub async fn record_history(
+        &self,
+        user_id: Uuid,
+        entry: NewHistory,
+    ) -> Result<Uuid, LibraryError> {
         let id = Uuid::now_v7();
         let request = &entry.submission.request;
         sqlx::query(
@@ -135,11 +141,17 @@ impl Library {
         .bind(id)
         .fetch_optional(&self.db)
         .await?;
-        row.and_then(HistoryRow::into_entry).ok_or(LibraryError::NotFound)
+        row.and_then(HistoryRow::into_entry)
+            .ok_or(LibraryError::NotFound)
     }
 
     /// Stars or unstars one of the user's entries.
-    pub async fn star_history(&self, user_id: Uuid, id: Uuid, starred: bool) -> Result<(), LibraryError> {
+    pub async fn star_history(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+        starred: bool,
+    ) -> Result<(), LibraryError> {
         let updated = sqlx::query(
             "update prompt_history set starred = $3, updated_at = now() where user_id = $1 and id = $2",
         )

@@ -55,7 +55,11 @@ impl Library {
     }
 
     /// The user's presets among `ids` (others' and unknown ids are left out).
-    pub async fn styles_by_id(&self, user_id: Uuid, ids: &[Uuid]) -> Result<Vec<UserStyle>, LibraryError> {
+    pub async fn styles_by_id(
+        &self,
+        user_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<Vec<UserStyle>, LibraryError> {
         let rows: Vec<StyleRow> = sqlx::query_as(
             "select id, name, category, positive, negative from style_presets \
              where user_id = $1 and id = any($2)",
@@ -68,7 +72,11 @@ impl Library {
     }
 
     /// Saves a new preset of the user's.
-    pub async fn create_style(&self, user_id: Uuid, input: StyleInput) -> Result<UserStyle, LibraryError> {
+    pub async fn create_style(
+        &self,
+        user_id: Uuid,
+        input: StyleInput,
+    ) -> Result<UserStyle, LibraryError> {
         let input = checked(input)?;
         let row: StyleRow = sqlx::query_as(
             "insert into style_presets (id, user_id, name, category, positive, negative) \

@@ -65,7 +65,11 @@ impl Library {
     }
 
     /// One template the user may see (their own, or a public one).
-    pub async fn get_template(&self, user_id: Uuid, id: Uuid) -> Result<PromptTemplate, LibraryError> {
+    pub async fn get_template(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+    ) -> Result<PromptTemplate, LibraryError> {
         let row: Option<TemplateRow> = sqlx::query_as(&format!(
             "select {COLUMNS} from prompt_templates t join users u on u.id = t.user_id \
              where t.id = $2 and (t.user_id = $1 or t.is_public)"
@@ -74,7 +78,8 @@ impl Library {
         .bind(id)
         .fetch_optional(&self.db)
         .await?;
-        row.map(|r| r.into_view(user_id)).ok_or(LibraryError::NotFound)
+        row.map(|r| r.into_view(user_id))
+            .ok_or(LibraryError::NotFound)
     }
 
     /// Saves a new template of the user's.

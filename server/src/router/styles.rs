@@ -27,15 +27,14 @@ pub async fn builtin_preview(
     let Some(style) = find_style(id) else {
         return not_found();
     };
-    let spec = StyleSpec {
-        id: style.id.to_owned(),
-        name: style.name.to_owned(),
-        category: style.category.to_owned(),
-        positive: style.positive.to_owned(),
-        negative: style.negative.to_owned(),
-    };
-    let (prompt, _) = apply_styles(style.preview_prompt, "", &[spec]);
-    render(&state, &headers, &strip_weights(&prompt), "public, max-age=86400").await
+    let (prompt, _) = apply_styles(style.preview_prompt, "", &[StyleSpec::from(style)]);
+    render(
+        &state,
+        &headers,
+        &strip_weights(&prompt),
+        "public, max-age=86400",
+    )
+    .await
 }
 
 /// A user style's preview (its owner only; anyone else gets 404).
@@ -50,7 +49,10 @@ pub async fn user_preview(
         SessionLookup::Unavailable => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
         _ => return (StatusCode::UNAUTHORIZED, "Log in to see your styles.").into_response(),
     };
-    let Some(id) = file.strip_suffix(".jpg").and_then(|id| Uuid::parse_str(id).ok()) else {
+    let Some(id) = file
+        .strip_suffix(".jpg")
+        .and_then(|id| Uuid::parse_str(id).ok())
+    else {
         return not_found();
     };
     let styles = match state.engine.library.styles_by_id(user_id, &[id]).await {
@@ -71,10 +73,21 @@ pub async fn user_preview(
         negative: style.negative,
     };
     let (prompt, _) = apply_styles(USER_STYLE_SCENE, "", &[spec]);
-    render(&state, &headers, &strip_weights(&prompt), "private, max-age=3600").await
+    render(
+        &state,
+        &headers,
+        &strip_weights(&prompt),
+        "private, max-age=3600",
+    )
+    .await
 }
 
-async fn render(state: &AppState, headers: &HeaderMap, prompt: &str, cache: &'static str) -> Response {
+async fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    prompt: &str,
+    cache: &'static str,
+) -> Response {
     let preview = match state.engine.previews.preview(prompt).await {
         Ok(preview) => preview,
         Err(err) => {

@@ -194,7 +194,7 @@ pub async fn get_bytes(
 /// A built-in engine request body for `generation/submit`.
 pub fn builtin_request(prompt: &str, seed: i64) -> serde_json::Value {
     serde_json::json!({
-        "request": {
+        "submission": {"request": {
             "model": "builtin:easel-sketch",
             "prompt": prompt,
             "negative_prompt": "",
@@ -203,6 +203,6 @@ pub fn builtin_request(prompt: &str, seed: i64) -> serde_json::Value {
             "count": 1,
             "seed": {"kind": "fixed", "value": seed},
             "steps": 6
-        }
+        }}
     })
 }

@@ -2,10 +2,13 @@
 //! [`GenerationRequest`] for the chosen model, and remembered in the
 //! browser between visits.
 
+use std::collections::BTreeMap;
+
 use easel_domain::ValidationError;
 use easel_domain::generation::{
     Capabilities, ChoiceSpec, GenerationRequest, JobView, ModelInfo, Seed, SizeRule,
 };
+use easel_domain::library::{Expansion, MAX_EXPANDED_PROMPTS, Submission};
 use leptos::prelude::*;
 
 /// Seeds are 32-bit (as in AUTOMATIC1111).
@@ -47,6 +50,14 @@ pub struct StudioForm {
     pub background: RwSignal<String>,
     /// The output format ("" = the model's default).
     pub output_format: RwSignal<String>,
+    /// Style presets to apply, in order (built-in ids or `user:<uuid>`).
+    pub styles: RwSignal<Vec<String>>,
+    /// Values for the prompt's `{variables}`.
+    pub variables: RwSignal<BTreeMap<String, String>>,
+    /// How `{a|b}` choices and wildcards expand.
+    pub expansion: RwSignal<Expansion>,
+    /// How many prompts to make from a dynamic prompt.
+    pub prompts: RwSignal<u32>,
 }
 
 impl StudioForm {
@@ -69,6 +80,31 @@ impl StudioForm {
             style: RwSignal::new(String::new()),
             background: RwSignal::new(String::new()),
             output_format: RwSignal::new(String::new()),
+            styles: RwSignal::new(Vec::new()),
+            variables: RwSignal::new(BTreeMap::new()),
+            expansion: RwSignal::new(Expansion::Random),
+            prompts: RwSignal::new(1),
+        }
+    }
+
+    /// Fills the form from a submission (History's "Use").
+    pub fn load_submission(&self, submission: &Submission) {
+        self.load(&submission.request);
+        self.styles.set(submission.styles.clone());
+        self.variables.set(submission.variables.clone());
+        self.expansion.set(submission.expansion);
+        self.prompts.set(submission.prompts.max(1));
+    }
+
+    /// The submission for `request` (from [`Self::check`]), with the
+    /// form's styles, variables and expansion. Untracked (for handlers).
+    pub fn submission(&self, request: GenerationRequest) -> Submission {
+        Submission {
+            request,
+            styles: self.styles.get_untracked(),
+            variables: self.variables.get_untracked(),
+            expansion: self.expansion.get_untracked(),
+            prompts: self.prompts.get_untracked().clamp(1, MAX_EXPANDED_PROMPTS),
         }
     }
 

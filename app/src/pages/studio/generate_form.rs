@@ -93,9 +93,14 @@ pub fn GenerateForm(
         }
         show_errors.set(false);
         sending.update(|n| *n += 1);
+        let submission = form.submission(request);
         leptos::task::spawn_local(async move {
-            match submit_generation(request).await {
-                Ok(job) => store.upsert(job),
+            match submit_generation(submission).await {
+                Ok(jobs) => {
+                    for job in jobs {
+                        store.upsert(job);
+                    }
+                }
                 Err(err) => {
                     server_error.try_set(Some(err));
                 }

@@ -20,13 +20,48 @@ pub fn TuningControls(
     let spec = move |pick: fn(&Capabilities) -> Option<ChoiceSpec>| {
         Signal::derive(move || caps.with(pick))
     };
-    let choices: [(&'static str, &'static str, Signal<Option<ChoiceSpec>>, RwSignal<String>); 6] = [
-        ("sampler", "Sampler", spec(|c| c.sampler.clone()), form.sampler),
-        ("scheduler", "Schedule", spec(|c| c.scheduler.clone()), form.scheduler),
-        ("quality", "Quality", spec(|c| c.quality.clone()), form.quality),
-        ("style", "Backend style", spec(|c| c.style.clone()), form.style),
-        ("background", "Background", spec(|c| c.background.clone()), form.background),
-        ("output_format", "Format", spec(|c| c.output_format.clone()), form.output_format),
+    let choices: [(
+        &'static str,
+        &'static str,
+        Signal<Option<ChoiceSpec>>,
+        RwSignal<String>,
+    ); 6] = [
+        (
+            "sampler",
+            "Sampler",
+            spec(|c| c.sampler.clone()),
+            form.sampler,
+        ),
+        (
+            "scheduler",
+            "Schedule",
+            spec(|c| c.scheduler.clone()),
+            form.scheduler,
+        ),
+        (
+            "quality",
+            "Quality",
+            spec(|c| c.quality.clone()),
+            form.quality,
+        ),
+        (
+            "style",
+            "Backend style",
+            spec(|c| c.style.clone()),
+            form.style,
+        ),
+        (
+            "background",
+            "Background",
+            spec(|c| c.background.clone()),
+            form.background,
+        ),
+        (
+            "output_format",
+            "Format",
+            spec(|c| c.output_format.clone()),
+            form.output_format,
+        ),
     ];
     let any_choice = move || {
         caps.with(|c| {
@@ -63,7 +98,11 @@ fn CfgSlider(
     range: RangeSpec,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let step = if range.max - range.min > 10.0 { 0.5 } else { 0.1 };
+    let step = if range.max - range.min > 10.0 {
+        0.5
+    } else {
+        0.1
+    };
     view! {
         <div>
             <div class="flex items-center justify-between">

@@ -1,16 +1,18 @@
-//! Turning a [`Submission`] into the requests to queue: template
+//! Turning a [`Submission`] into the requests to queue (on the server) or
+//! to preview and check (in the browser, with the same code): template
 //! variables, `{a|b}` choices and `__wildcards__` expand (deterministically
 //! for the seed), styles wrap each prompt, and weights are turned into
 //! plain text for backends that do not understand them.
 
 use std::collections::BTreeMap;
 
-use easel_domain::ValidationError;
-use easel_domain::generation::{Capabilities, GenerationRequest, Seed};
-use easel_domain::library::{Expansion, MAX_EXPANDED_PROMPTS, Submission, UserStyle};
-use easel_domain::prompt::styles::{StyleSpec, apply_styles, find_style};
-use easel_domain::prompt::{ExpandOptions, ExpansionMode, WildcardLists, expand, strip_weights};
 use uuid::Uuid;
+
+use super::{Expansion, MAX_EXPANDED_PROMPTS, Submission, UserStyle};
+use crate::ValidationError;
+use crate::generation::{Capabilities, GenerationRequest, Seed};
+use crate::prompt::styles::{StyleSpec, apply_styles, find_style};
+use crate::prompt::{ExpandOptions, ExpansionMode, WildcardLists, expand, strip_weights};
 
 /// The prefix of a user style's id in a submission (`user:<uuid>`).
 pub const USER_STYLE_PREFIX: &str = "user:";
@@ -44,13 +46,7 @@ pub fn resolve_styles(
                         negative: s.negative.clone(),
                     })
             } else {
-                find_style(id).map(|s| StyleSpec {
-                    id: s.id.to_owned(),
-                    name: s.name.to_owned(),
-                    category: s.category.to_owned(),
-                    positive: s.positive.to_owned(),
-                    negative: s.negative.to_owned(),
-                })
+                find_style(id).map(StyleSpec::from)
             }
             .ok_or_else(|| ValidationError::new("styles", format!("Unknown style \"{id}\".")))
         })
@@ -102,7 +98,11 @@ pub fn expand_submission(
         }
         let request = GenerationRequest {
             prompt,
-            negative_prompt: if caps.negative_prompt { negative } else { String::new() },
+            negative_prompt: if caps.negative_prompt {
+                negative
+            } else {
+                String::new()
+            },
             ..base.clone()
         };
         request.validate(caps)?;
