@@ -312,6 +312,8 @@ pub struct HistoryEntry {
     pub expanded: Vec<String>,
     /// The jobs it queued.
     pub job_ids: Vec<Uuid>,
+    /// Its images so far (up to 8), for thumbnails.
+    pub image_ids: Vec<Uuid>,
     /// Starred by the user.
     pub starred: bool,
     /// When.

@@ -27,6 +27,7 @@ struct HistoryRow {
     parameters: serde_json::Value,
     expanded: Vec<String>,
     job_ids: Vec<Uuid>,
+    image_ids: Vec<Uuid>,
     starred: bool,
     created_at: DateTime<Utc>,
 }
@@ -48,11 +49,18 @@ impl HistoryRow {
             submission,
             expanded: self.expanded,
             job_ids: self.job_ids,
+            image_ids: self.image_ids,
             starred: self.starred,
             created_at: self.created_at,
         })
     }
 }
+
+/// The columns of an entry, with its first images (`h` is the entry).
+const COLUMNS: &str = "h.id, h.prompt, h.negative_prompt, h.model, h.parameters, h.expanded, h.job_ids, \
+    array(select i.id from generated_images i where i.user_id = h.user_id and i.job_id = any(h.job_ids) \
+          order by i.created_at, i.batch_index limit 8) as image_ids, \
+    h.starred, h.created_at";
 
 /// `text` with LIKE's wildcards escaped.
 fn like_escaped(text: &str) -> String {
@@ -96,19 +104,19 @@ impl Library {
         let limit = i64::from(query.limit.clamp(1, 100));
         let text = query.text.trim();
         let (before_at, before_id) = query.before.unzip();
-        let rows: Vec<HistoryRow> = sqlx::query_as(
+        let rows: Vec<HistoryRow> = sqlx::query_as(&format!(
             r#"
-            select id, prompt, negative_prompt, model, parameters, expanded, job_ids, starred, created_at
-            from prompt_history
-            where user_id = $1
-              and ($2::text = '' or search @@ websearch_to_tsquery('simple', $2)
-                   or prompt ilike '%' || $3 || '%' or negative_prompt ilike '%' || $3 || '%')
-              and (not $4 or starred)
-              and ($5::timestamptz is null or (created_at, id) < ($5, $6))
-            order by created_at desc, id desc
+            select {COLUMNS}
+            from prompt_history h
+            where h.user_id = $1
+              and ($2::text = '' or h.search @@ websearch_to_tsquery('simple', $2)
+                   or h.prompt ilike '%' || $3 || '%' or h.negative_prompt ilike '%' || $3 || '%')
+              and (not $4 or h.starred)
+              and ($5::timestamptz is null or (h.created_at, h.id) < ($5, $6))
+            order by h.created_at desc, h.id desc
             limit $7
-            "#,
-        )
+            "#
+        ))
         .bind(user_id)
         .bind(text)
         .bind(like_escaped(text))
@@ -133,10 +141,9 @@ impl Library {
 
     /// One of the user's entries.
     pub async fn get_history(&self, user_id: Uuid, id: Uuid) -> Result<HistoryEntry, LibraryError> {
-        let row: Option<HistoryRow> = sqlx::query_as(
-            "select id, prompt, negative_prompt, model, parameters, expanded, job_ids, starred, created_at \
-             from prompt_history where user_id = $1 and id = $2",
-        )
+        let row: Option<HistoryRow> = sqlx::query_as(&format!(
+            "select {COLUMNS} from prompt_history h where h.user_id = $1 and h.id = $2"
+        ))
         .bind(user_id)
         .bind(id)
         .fetch_optional(&self.db)
