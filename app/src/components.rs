@@ -7,5 +7,6 @@ pub mod icons;
 pub mod layout;
 pub mod page;
 pub mod progress_socket;
+pub mod prompt_builder;
 pub mod queue_panel;
 pub mod time;

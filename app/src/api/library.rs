@@ -3,7 +3,8 @@
 //! another user's private rows are "not found".
 
 use easel_domain::library::{
-    HistoryPage, HistoryQuery, PromptTemplate, StyleInput, TemplateInput, UserStyle, WildcardList,
+    HistoryEntry, HistoryPage, HistoryQuery, PromptTemplate, StyleInput, TemplateInput, UserStyle,
+    WildcardList,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -164,5 +165,29 @@ pub async fn delete_history(id: Uuid) -> Result<(), AppError> {
         .engine
         .library
         .delete_history(user.id, id)
+        .await?)
+}
+
+/// One template the user may see (their own or a public one).
+#[server(endpoint = "templates/get", input = Json)]
+pub async fn get_template(id: Uuid) -> Result<PromptTemplate, AppError> {
+    use crate::ssr;
+    let user = ssr::require_user().await?;
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .get_template(user.id, id)
+        .await?)
+}
+
+/// One of the user's history entries.
+#[server(endpoint = "history/get", input = Json)]
+pub async fn get_history(id: Uuid) -> Result<HistoryEntry, AppError> {
+    use crate::ssr;
+    let user = ssr::require_user().await?;
+    Ok(ssr::app_state()?
+        .engine
+        .library
+        .get_history(user.id, id)
         .await?)
 }

@@ -1,9 +1,12 @@
 //! `/`: the Studio. The prompt and settings on the left, the live queue on
 //! the right (stacked on phones).
 
+mod composer;
 mod controls;
 mod form_state;
 mod generate_form;
+mod library;
+mod prompt_tools;
 mod tuning;
 
 use std::collections::HashMap;
@@ -19,6 +22,7 @@ use self::form_state::StudioForm;
 use self::generate_form::GenerateForm;
 use crate::api::gallery::get_image;
 use crate::api::generation::list_models;
+use crate::api::library::{get_history, get_template};
 use crate::components::progress_socket::provide_job_store;
 use crate::components::queue_panel::QueuePanel;
 use crate::{AppError, AuthContext};
@@ -28,10 +32,12 @@ use crate::{AppError, AuthContext};
 #[component]
 pub fn StudioPage() -> impl IntoView {
     provide_job_store();
+    library::StudioLibrary::provide();
     let models = Resource::new(|| (), |_| list_models());
     let form = StudioForm::new();
     remember_choices(form);
     let remix = load_remix(form);
+    load_from_library(form);
 
     let model_labels = Signal::derive(move || {
         models
@@ -112,13 +118,23 @@ fn StudioControls(form: StudioForm, models: Vec<ModelInfo>) -> impl IntoView {
                 .cloned()
         })
     });
-    Effect::new(move |_| {
-        if let Some(model) = selected.get() {
-            if form.model.get_untracked() != model.id {
-                form.model.set(model.id.clone());
-            }
-            form.fit_to(&model.capabilities);
+    // On a model change, bring back the settings last used with that model
+    // (each backend otherwise starts from its own defaults), then fit them.
+    Effect::new(move |previous: Option<Option<String>>| {
+        let model = selected.get()?;
+        if form.model.get_untracked() != model.id {
+            form.model.set(model.id.clone());
         }
+        #[cfg(feature = "hydrate")]
+        if previous.flatten().is_some_and(|p| p != model.id)
+            && let Some(saved) = form_state::saved::read_model(&model.id)
+        {
+            form.load_tuning(&saved);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = previous;
+        form.fit_to(&model.capabilities);
+        Some(model.id)
     });
     view! { <GenerateForm form models selected /> }
 }
@@ -130,7 +146,7 @@ fn remember_choices(form: StudioForm) {
     Effect::new(move |restored: Option<()>| {
         if restored.is_none() {
             if let Some(saved) = form_state::saved::read() {
-                form.load(&saved);
+                form.load_submission(&saved);
             }
         }
         let choices = form.snapshot();
@@ -165,6 +181,39 @@ fn load_remix(form: StudioForm) -> RwSignal<RemixOutcome> {
         });
     });
     outcome
+}
+
+/// Fills the form from `?template=<id>` (Templates' "Use in Studio") or
+/// `?history=<id>` (History's "Open in Studio"), after hydration so it
+/// wins over the remembered choices.
+fn load_from_library(form: StudioForm) {
+    let (template, history) = use_query_map().with_untracked(|query| {
+        (
+            query
+                .get("template")
+                .and_then(|id| Uuid::parse_str(&id).ok()),
+            query
+                .get("history")
+                .and_then(|id| Uuid::parse_str(&id).ok()),
+        )
+    });
+    if template.is_none() && history.is_none() {
+        return;
+    }
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Some(id) = template
+                && let Ok(template) = get_template(id).await
+            {
+                form.apply_template(&template);
+            }
+            if let Some(id) = history
+                && let Ok(entry) = get_history(id).await
+            {
+                form.load_submission(&entry.submission);
+            }
+        });
+    });
 }
 
 /// "Remixing an image" (or why it could not be loaded).

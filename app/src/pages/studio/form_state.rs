@@ -8,7 +8,7 @@ use easel_domain::ValidationError;
 use easel_domain::generation::{
     Capabilities, ChoiceSpec, GenerationRequest, JobView, ModelInfo, Seed, SizeRule,
 };
-use easel_domain::library::{Expansion, MAX_EXPANDED_PROMPTS, Submission};
+use easel_domain::library::{Expansion, MAX_EXPANDED_PROMPTS, PromptTemplate, Submission};
 use leptos::prelude::*;
 
 /// Seeds are 32-bit (as in AUTOMATIC1111).
@@ -84,6 +84,34 @@ impl StudioForm {
             variables: RwSignal::new(BTreeMap::new()),
             expansion: RwSignal::new(Expansion::Random),
             prompts: RwSignal::new(1),
+        }
+    }
+
+    /// Applies a template: its prompt, negative prompt, styles and the
+    /// settings it carries (others stay as they are).
+    pub fn apply_template(&self, template: &PromptTemplate) {
+        self.prompt.set(template.prompt.clone());
+        self.negative_prompt.set(template.negative_prompt.clone());
+        self.variables.set(BTreeMap::new());
+        let settings = &template.settings;
+        if let Some(model) = &settings.model {
+            self.model.set(model.clone());
+        }
+        if let Some((width, height)) = settings.size {
+            self.width.set(width);
+            self.height.set(height);
+        }
+        if let Some(steps) = settings.steps {
+            self.steps.set(steps);
+        }
+        if let Some(cfg) = settings.cfg {
+            self.cfg.set(cfg);
+        }
+        if let Some(sampler) = &settings.sampler {
+            self.sampler.set(sampler.clone());
+        }
+        if !settings.styles.is_empty() {
+            self.styles.set(settings.styles.clone());
         }
     }
 
@@ -183,10 +211,47 @@ impl StudioForm {
         });
     }
 
-    /// Everything in the form as a request, whatever the model supports
-    /// (for remembering, in the browser). Tracked.
+    /// Everything in the form as a submission (for remembering, in the
+    /// browser). Tracked.
     #[cfg(feature = "hydrate")]
-    pub fn snapshot(&self) -> GenerationRequest {
+    pub fn snapshot(&self) -> Submission {
+        Submission {
+            request: self.snapshot_request(),
+            styles: self.styles.get(),
+            variables: self.variables.get(),
+            expansion: self.expansion.get(),
+            prompts: self.prompts.get(),
+        }
+    }
+
+    /// Loads the settings last used with a model (size and tuning), not
+    /// the prompt.
+    pub fn load_tuning(&self, saved: &GenerationRequest) {
+        self.width.set(saved.width);
+        self.height.set(saved.height);
+        self.count.set(saved.count.max(1));
+        if let Some(steps) = saved.steps {
+            self.steps.set(steps);
+        }
+        if let Some(cfg) = saved.cfg {
+            self.cfg.set(cfg);
+        }
+        let values = [
+            &saved.sampler,
+            &saved.scheduler,
+            &saved.quality,
+            &saved.style,
+            &saved.background,
+            &saved.output_format,
+        ];
+        for ((signal, _), value) in self.choices().into_iter().zip(values) {
+            signal.set(value.clone().unwrap_or_default());
+        }
+    }
+
+    /// Everything in the form as a request, whatever the model supports.
+    #[cfg(feature = "hydrate")]
+    fn snapshot_request(&self) -> GenerationRequest {
         let seed = match (self.random_seed.get(), self.seed.with(|s| s.trim().parse())) {
             (false, Ok(seed)) => Seed::Fixed(seed),
             _ => Seed::Random,
@@ -342,24 +407,50 @@ fn nearest_size(rule: &SizeRule, width: u32, height: u32) -> Option<(u32, u32)> 
 #[cfg(feature = "hydrate")]
 pub mod saved {
     use easel_domain::generation::GenerationRequest;
+    use easel_domain::library::Submission;
 
     const KEY: &str = "easel.studio.last";
+    const MODEL_KEY: &str = "easel.studio.model.";
 
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
     }
 
-    /// The form as it was left, if remembered.
-    pub fn read() -> Option<GenerationRequest> {
+    /// The form as it was left, if remembered (older versions kept only
+    /// the request).
+    pub fn read() -> Option<Submission> {
         let text = storage()?.get_item(KEY).ok().flatten()?;
-        serde_json::from_str(&text).ok()
+        serde_json::from_str(&text).ok().or_else(|| {
+            serde_json::from_str::<GenerationRequest>(&text)
+                .ok()
+                .map(|request| Submission {
+                    request,
+                    styles: Vec::new(),
+                    variables: Default::default(),
+                    expansion: Default::default(),
+                    prompts: 1,
+                })
+        })
     }
 
-    /// Remembers the form.
-    pub fn write(request: &GenerationRequest) {
-        if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(request)) {
+    /// Remembers the form, and the settings last used with its model.
+    pub fn write(submission: &Submission) {
+        let Some(storage) = storage() else { return };
+        if let Ok(text) = serde_json::to_string(submission) {
             let _ = storage.set_item(KEY, &text);
         }
+        if let Ok(text) = serde_json::to_string(&submission.request) {
+            let _ = storage.set_item(&format!("{MODEL_KEY}{}", submission.request.model), &text);
+        }
+    }
+
+    /// The settings last used with `model`, if any.
+    pub fn read_model(model: &str) -> Option<GenerationRequest> {
+        let text = storage()?
+            .get_item(&format!("{MODEL_KEY}{model}"))
+            .ok()
+            .flatten()?;
+        serde_json::from_str(&text).ok()
     }
 }
 

@@ -6,20 +6,26 @@ use easel_domain::generation::{Capabilities, ModelInfo, SizeRule};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
+use super::composer::Composition;
 use super::controls::{
     ControlLabel, CountPicker, FieldMessage, ModelPicker, SeedField, SizePicker, StepsSlider,
 };
 use super::form_state::StudioForm;
+use super::library::StudioLibrary;
+use super::prompt_tools::{ExpansionControls, Panel, PromptPreview, PromptToolbar, VariableFields};
 use super::tuning::TuningControls;
 use crate::AppError;
 use crate::api::generation::submit_generation;
 use crate::components::action_icons::{ActionIcon, ActionIconKind};
 use crate::components::form::FormAlert;
 use crate::components::progress_socket::JobStore;
+use crate::components::prompt_builder::{PromptBuilder, SelectedStyles, StylePicker};
+use easel_domain::prompt::builder::PromptChips;
 
 /// The fields that have a control to show their errors beside.
-const FIELDS: [&str; 14] = [
+const FIELDS: [&str; 15] = [
     "prompt",
+    "styles",
     "negative_prompt",
     "model",
     "size",
@@ -43,12 +49,22 @@ pub fn GenerateForm(
     selected: Memo<Option<ModelInfo>>,
 ) -> impl IntoView {
     let store = expect_context::<JobStore>();
+    let library = expect_context::<StudioLibrary>();
     let caps = Signal::derive(move || {
         selected
             .with(|m| m.as_ref().map(|m| m.capabilities.clone()))
             .unwrap_or_else(fallback_capabilities)
     });
-    let checked = Memo::new(move |_| selected.get().map(|model| form.check(&model)));
+    let composition = Memo::new(move |_| {
+        let styles = library.user_styles();
+        let wildcards = library.wildcards();
+        selected
+            .get()
+            .map(|model| form.compose(&model, &styles, &wildcards))
+    });
+    let checked = Memo::new(move |_| {
+        composition.with(|c| c.as_ref().map(|c| (c.request.clone(), c.errors.clone())))
+    });
     // Errors show after a refused Generate, then follow the edits live.
     let show_errors = RwSignal::new(false);
     let server_error = RwSignal::new(None::<AppError>);
@@ -128,7 +144,8 @@ pub fn GenerateForm(
             aria-label="Generate an image"
             class="space-y-5 rounded-2xl bg-white/[0.03] p-4 ring-1 ring-white/10 sm:p-5"
         >
-            <PromptFields form caps prompt_error=field_error("prompt") negative_error=field_error("negative_prompt") />
+            <PromptFields form caps composition=composition.into() prompt_error=field_error("prompt") negative_error=field_error("negative_prompt") />
+            <FieldMessage id="styles" error=field_error("styles") />
             <FormAlert message=alert />
             <GenerateButton sending=Signal::derive(move || sending.get() > 0) />
             <div class="space-y-5 border-t border-white/10 pt-5">
@@ -170,27 +187,50 @@ fn fallback_capabilities() -> Capabilities {
     }
 }
 
-/// The prompt and negative prompt.
+/// The prompt and negative prompt, with the builder, styles, templates,
+/// variables, expansion and the preview of what the backend receives.
 #[component]
 fn PromptFields(
     form: StudioForm,
     caps: Signal<Capabilities>,
+    composition: Signal<Option<Composition>>,
     prompt_error: Signal<Option<String>>,
     negative_error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let library = expect_context::<StudioLibrary>();
+    let panel = RwSignal::new(Panel::Closed);
+    let chips = RwSignal::new(PromptChips::default());
     let length = move || form.prompt.with(|p| p.trim().chars().count());
     let max = move || caps.with(|c| c.max_prompt_chars) as usize;
+    let variables = Signal::derive(move || {
+        composition.with(|c| c.as_ref().map(|c| c.variables.clone()).unwrap_or_default())
+    });
+    let dynamic = move || composition.with(|c| c.as_ref().is_some_and(|c| c.dynamic));
+    let count = Signal::derive(move || composition.with(|c| c.as_ref().and_then(|c| c.count)));
+    // The preview only adds something when the final prompt differs from
+    // what was typed.
+    let preview = Signal::derive(move || {
+        composition.get().filter(|c| {
+            c.dynamic
+                || c.prompts.iter().any(|(p, n)| {
+                    form.prompt.with(|typed| p.trim() != typed.trim())
+                        || form.negative_prompt.with(|typed| n.trim() != typed.trim())
+                })
+        })
+    });
+    let user_styles = Signal::derive(move || library.user_styles());
     view! {
-        <div>
+        <div class="space-y-2.5">
             <div class="flex items-baseline justify-between">
                 <ControlLabel target="prompt">"Prompt"</ControlLabel>
                 <span class=move || {
                     let tone = if length() > max() { "text-rose-400" } else { "text-zinc-500" };
                     format!("text-[11px] tabular-nums {tone}")
-                }>
+                } data-testid="prompt-length">
                     {move || format!("{} / {}", length(), max())}
                 </span>
             </div>
+            <PromptToolbar panel form templates=Signal::derive(move || library.templates()) />
             <textarea
                 id="prompt"
                 name="prompt"
@@ -201,9 +241,24 @@ fn PromptFields(
                 aria-invalid=move || prompt_error.get().is_some().to_string()
                 prop:value=move || form.prompt.get()
                 on:input:target=move |ev| form.prompt.set(ev.target().value())
-                class="mt-2 block min-h-32 w-full resize-y rounded-xl border-0 bg-zinc-950/60 px-3.5 py-3 text-base leading-relaxed text-white ring-1 ring-inset ring-white/10 placeholder:text-zinc-600 focus:outline-none focus:ring-2 focus:ring-violet-500 aria-[invalid=true]:ring-rose-500/70 sm:text-sm"
+                class="block min-h-32 w-full resize-y rounded-xl border-0 bg-zinc-950/60 px-3.5 py-3 text-base leading-relaxed text-white ring-1 ring-inset ring-white/10 placeholder:text-zinc-600 focus:outline-none focus:ring-2 focus:ring-violet-500 aria-[invalid=true]:ring-rose-500/70 sm:text-sm"
             ></textarea>
             <FieldMessage id="prompt" error=prompt_error />
+            <SelectedStyles selected=form.styles user_styles />
+            {move || match panel.get() {
+                Panel::Builder => Some(view! { <PromptBuilder prompt=form.prompt chips /> }.into_any()),
+                Panel::Styles => Some(view! { <StylePicker selected=form.styles user_styles /> }.into_any()),
+                Panel::Closed => None,
+            }}
+            <VariableFields form variables />
+            <Show when=dynamic>
+                <ExpansionControls form count />
+            </Show>
+            <PromptPreview
+                composition=preview
+                max_chars=Signal::derive(move || caps.with(|c| c.max_prompt_chars))
+                clip=Signal::derive(move || caps.with(|c| c.prompt_weighting))
+            />
         </div>
         <Show when=move || caps.with(|c| c.negative_prompt)>
             <div>
