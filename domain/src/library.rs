@@ -321,7 +321,7 @@ pub struct HistoryEntry {
 }
 
 /// A History search.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryQuery {
     /// Words (full text) or any substring of the prompt.
     #[serde(default)]
@@ -339,6 +339,18 @@ pub struct HistoryQuery {
 
 fn page() -> u32 {
     30
+}
+
+impl Default for HistoryQuery {
+    /// Everything, newest first, a page of 30.
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            starred_only: false,
+            before: None,
+            limit: page(),
+        }
+    }
 }
 
 /// A page of History.

@@ -63,14 +63,15 @@ pub fn expand_submission(
     wildcards: &WildcardLists,
     random_seed: i64,
 ) -> Result<Vec<GenerationRequest>, Vec<ValidationError>> {
-    let mut base = submission.request.clone();
-    if base.seed == Seed::Random {
-        base.seed = Seed::Fixed(random_seed);
-    }
-    let seed = match base.seed {
-        Seed::Fixed(seed) => seed as u64,
-        Seed::Random => 0,
+    let base = submission.request.clone();
+    // The seed is fixed at submit time (so a retried job draws the same
+    // image) but checked as the user chose it: a model without seeds
+    // accepts "random".
+    let fixed = match base.seed {
+        Seed::Fixed(seed) => seed,
+        Seed::Random => random_seed,
     };
+    let seed = fixed as u64;
     let prompts = submission.prompts.clamp(1, MAX_EXPANDED_PROMPTS);
     let mode = match submission.expansion {
         Expansion::Random => ExpansionMode::Random { count: prompts },
@@ -106,7 +107,10 @@ pub fn expand_submission(
             ..base.clone()
         };
         request.validate(caps)?;
-        requests.push(request);
+        requests.push(GenerationRequest {
+            seed: Seed::Fixed(fixed),
+            ..request
+        });
     }
     Ok(requests)
 }
@@ -128,4 +132,128 @@ fn run_expand(
         wildcards,
     };
     expand(source, &options).map_err(|err| err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generation::SizeRule;
+
+    fn caps(weighting: bool, negative: bool) -> Capabilities {
+        Capabilities {
+            prompt_weighting: weighting,
+            negative_prompt: negative,
+            ..Capabilities::txt2img(SizeRule::default(), 4, 1000)
+        }
+    }
+
+    fn submission(prompt: &str) -> Submission {
+        Submission {
+            request: GenerationRequest {
+                model: "x:y".into(),
+                prompt: prompt.into(),
+                negative_prompt: "(blurry:1.2)".into(),
+                width: 512,
+                height: 512,
+                count: 1,
+                ..GenerationRequest::default()
+            },
+            styles: Vec::new(),
+            variables: BTreeMap::new(),
+            expansion: Expansion::Random,
+            prompts: 3,
+        }
+    }
+
+    #[test]
+    fn random_seeds_are_fixed_once_and_shared_by_every_prompt() {
+        let out = expand_submission(
+            &submission("a {fox|owl|cat}"),
+            &caps(true, true),
+            &[],
+            &BTreeMap::new(),
+            77,
+        )
+        .expect("expands");
+        assert_eq!(out.len(), 3);
+        assert!(out.iter().all(|r| r.seed == Seed::Fixed(77)));
+        let again = expand_submission(
+            &submission("a {fox|owl|cat}"),
+            &caps(true, true),
+            &[],
+            &BTreeMap::new(),
+            77,
+        )
+        .expect("expands");
+        assert_eq!(out, again, "deterministic for the seed");
+    }
+
+    #[test]
+    fn weights_and_negatives_follow_the_backend() {
+        let plain = expand_submission(
+            &submission("a (red:1.3) fox"),
+            &caps(false, false),
+            &[],
+            &BTreeMap::new(),
+            1,
+        )
+        .expect("expands");
+        assert_eq!(plain[0].prompt, "a red fox");
+        assert_eq!(plain[0].negative_prompt, "");
+        let weighted = expand_submission(
+            &submission("a (red:1.3) fox"),
+            &caps(true, true),
+            &[],
+            &BTreeMap::new(),
+            1,
+        )
+        .expect("expands");
+        assert_eq!(weighted[0].prompt, "a (red:1.3) fox");
+        assert_eq!(weighted[0].negative_prompt, "(blurry:1.2)");
+    }
+
+    #[test]
+    fn styles_resolve_by_id_and_unknown_ones_are_errors() {
+        let mine = UserStyle {
+            id: Uuid::from_u128(9),
+            name: "Mine".into(),
+            category: "Mine".into(),
+            positive: "{prompt} in gold".into(),
+            negative: "grey".into(),
+        };
+        let ids = vec![
+            "watercolor".to_owned(),
+            format!("user:{}", Uuid::from_u128(9)),
+        ];
+        assert_eq!(user_style_ids(&ids), vec![Uuid::from_u128(9)]);
+        let styles = resolve_styles(&ids, std::slice::from_ref(&mine)).expect("both resolve");
+        assert_eq!(styles.len(), 2);
+        let out = expand_submission(
+            &submission("a fox"),
+            &caps(true, true),
+            &styles,
+            &BTreeMap::new(),
+            1,
+        )
+        .expect("expands");
+        assert!(out[0].prompt.ends_with("in gold"), "{}", out[0].prompt);
+        assert!(out[0].negative_prompt.contains("grey"));
+        let unknown = resolve_styles(&["nope".to_owned()], &[]).expect_err("unknown");
+        assert_eq!(unknown.field, "styles");
+    }
+
+    #[test]
+    fn expanded_prompts_are_checked_against_the_model() {
+        let mut tight = caps(true, true);
+        tight.max_prompt_chars = 10;
+        let errors = expand_submission(
+            &submission("{a|a very long prompt indeed}"),
+            &tight,
+            &[],
+            &BTreeMap::new(),
+            1,
+        )
+        .expect_err("one prompt is too long");
+        assert_eq!(errors[0].field, "prompt");
+    }
 }

@@ -4,7 +4,7 @@
 //! that do not read them), how many jobs they make, and every problem.
 
 use easel_domain::ValidationError;
-use easel_domain::generation::{GenerationRequest, ModelInfo, Seed};
+use easel_domain::generation::{GenerationRequest, ModelInfo};
 use easel_domain::library::expand::{expand_submission, resolve_styles};
 use easel_domain::library::{Expansion, MAX_EXPANDED_PROMPTS, Submission, UserStyle};
 use easel_domain::prompt::{self, Count, ExpandOptions, ExpansionMode, WildcardLists};
@@ -53,16 +53,10 @@ impl StudioForm {
             .unwrap_or_default();
         let wanted = self.prompts.get().clamp(1, MAX_EXPANDED_PROMPTS);
         let expansion = self.expansion.get();
+        // The preview draws with seed 0 when the real one is random (the
+        // server picks that at submit time).
         let submission = Submission {
-            request: GenerationRequest {
-                // The preview draws with a fixed seed when the real one is
-                // random (the server picks that at submit time).
-                seed: match request.seed {
-                    Seed::Random => Seed::Fixed(0),
-                    fixed => fixed,
-                },
-                ..request.clone()
-            },
+            request: request.clone(),
             styles: self.styles.get(),
             variables: self.variables.get(),
             expansion,

@@ -226,6 +226,7 @@ impl StudioForm {
 
     /// Loads the settings last used with a model (size and tuning), not
     /// the prompt.
+    #[cfg(feature = "hydrate")]
     pub fn load_tuning(&self, saved: &GenerationRequest) {
         self.width.set(saved.width);
         self.height.set(saved.height);
