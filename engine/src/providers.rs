@@ -11,6 +11,8 @@ pub mod context;
 pub mod health;
 pub mod http;
 pub mod instant;
+pub mod openai;
+pub mod stability;
 pub mod testing;
 
 use std::collections::BTreeMap;
