@@ -3,6 +3,7 @@
 //! parses the command line and calls in here; the tests build the same
 //! router.
 
+pub mod backends;
 pub mod bench;
 pub mod cli;
 pub mod commands;
@@ -18,8 +19,6 @@ use std::time::Duration;
 
 use easel_engine::generation::GenerationLimits;
 use easel_engine::jobs::QueueSettings;
-use easel_engine::providers::ProviderRegistry;
-use easel_engine::providers::builtin::BuiltinProvider;
 use easel_engine::store::LocalStore;
 use easel_engine::{AuthSettings, Engine, GenerationSetup, RegistrationPolicy};
 use leptos::config::LeptosOptions;
@@ -75,9 +74,7 @@ pub fn app_state_with(config: &Config, pool: PgPool, setup: GenerationSetup) -> 
 
 /// The backends, store and queue settings of a configuration.
 pub fn generation_setup(config: &Config) -> GenerationSetup {
-    let providers = ProviderRegistry::new().with(Arc::new(BuiltinProvider::new(
-        config.builtin_concurrency as usize,
-    )));
+    let providers = backends::registry(config);
     GenerationSetup {
         providers,
         store: Arc::new(LocalStore::new(config.image_dir.clone())),

@@ -129,3 +129,60 @@ fn https_public_urls_make_cookies_secure() {
         Some("https://easel.example.com")
     );
 }
+
+#[test]
+fn backends_switch_on_from_the_file_and_flags_without_showing_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("easel.toml");
+    std::fs::write(
+        &path,
+        "[openai]\napi_key = \"sk-live-secret\"\nmodels = [\"dall-e-3\"]\n\n[comfyui]\nbase_url = \"http://gpu.lan:8188\"\nconcurrency = 2\n",
+    )
+    .unwrap();
+    let config = parse(&[
+        "--config",
+        path.to_str().unwrap(),
+        "--a1111-base-url",
+        "http://127.0.0.1:7860",
+        "--a1111-username",
+        "me",
+        "--a1111-password",
+        "pa55word",
+        "--comfyui-timeout-secs",
+        "60",
+    ])
+    .settings
+    .resolve()
+    .unwrap();
+    let backends = &config.backends;
+    let openai = backends.openai.as_ref().expect("a key switches OpenAI on");
+    assert_eq!(openai.remote.base_url, "https://api.openai.com/v1");
+    assert_eq!(openai.models, ["dall-e-3"]);
+    let comfyui = backends
+        .comfyui
+        .as_ref()
+        .expect("a URL switches ComfyUI on");
+    assert_eq!(comfyui.remote.concurrency, 2);
+    assert_eq!(comfyui.remote.timeout, Duration::from_secs(60));
+    let a1111 = backends.a1111.as_ref().expect("on");
+    assert_eq!(a1111.username.as_deref(), Some("me"));
+    assert!(backends.stability.is_none(), "no key, no Stability");
+    assert!(backends.midjourney.is_none());
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("sk-live-secret"), "{shown}");
+    assert!(!shown.contains("pa55word"), "{shown}");
+}
+
+#[test]
+fn backend_urls_must_be_http() {
+    let err = parse(&["--comfyui-base-url", "gpu.lan:8188"])
+        .settings
+        .resolve()
+        .unwrap_err();
+    assert!(err.to_string().contains("comfyui"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("easel.toml");
+    std::fs::write(&path, "[openai]\napi_kee = \"x\"\n").unwrap();
+    let err = Settings::from_file(&path).unwrap_err();
+    assert!(format!("{err:#}").contains("api_kee"), "{err:#}");
+}

@@ -1,0 +1,51 @@
+//! Builds the provider registry from the configuration: the built-in
+//! engine first (the default on a fresh install), then every remote
+//! backend that is switched on.
+
+use std::sync::Arc;
+
+use easel_engine::providers::ProviderRegistry;
+use easel_engine::providers::builtin::BuiltinProvider;
+use easel_engine::providers::http::{ApiKey, RemoteSettings};
+use easel_engine::providers::openai::{OpenAiProvider, OpenAiSettings};
+use easel_engine::providers::stability::{StabilityProvider, StabilitySettings};
+
+use crate::config::Config;
+use crate::config::backends::Remote;
+
+/// The registry for `config`.
+pub fn registry(config: &Config) -> ProviderRegistry {
+    let mut registry = ProviderRegistry::new().with(Arc::new(BuiltinProvider::new(
+        config.builtin_concurrency as usize,
+    )));
+    let backends = &config.backends;
+    if let Some(openai) = &backends.openai {
+        let mut settings = OpenAiSettings::default();
+        settings.remote = remote(&openai.remote);
+        settings.organization = openai.organization.clone();
+        settings.project = openai.project.clone();
+        if !openai.models.is_empty() {
+            settings.models = openai.models.clone();
+        }
+        tracing::info!(endpoint = %settings.remote.endpoint(), "OpenAI is switched on");
+        registry = registry.with(Arc::new(OpenAiProvider::new(settings)));
+    }
+    if let Some(stability) = &backends.stability {
+        let settings = StabilitySettings {
+            remote: remote(stability),
+            ..StabilitySettings::default()
+        };
+        tracing::info!(endpoint = %settings.remote.endpoint(), "Stability AI is switched on");
+        registry = registry.with(Arc::new(StabilityProvider::new(settings)));
+    }
+    registry
+}
+
+/// Connection settings for a connector.
+fn remote(remote: &Remote) -> RemoteSettings {
+    let mut settings = RemoteSettings::new(remote.base_url.clone());
+    settings.api_key = remote.api_key.as_ref().map(|key| ApiKey::new(key.expose()));
+    settings.timeout = remote.timeout;
+    settings.concurrency = remote.concurrency as usize;
+    settings
+}
