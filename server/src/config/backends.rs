@@ -24,6 +24,7 @@ macro_rules! backend_settings {
         #[serde(deny_unknown_fields)]
         pub struct $name {
             #[arg(
+                id = concat!($flag, "-base-url"),
                 long = concat!($flag, "-base-url"),
                 env = concat!("EASEL_", $env, "_BASE_URL"),
                 value_name = "URL",
@@ -34,6 +35,7 @@ macro_rules! backend_settings {
             pub base_url: Option<String>,
 
             #[arg(
+                id = concat!($flag, "-", $key_name),
                 long = concat!($flag, "-", $key_name),
                 env = concat!("EASEL_", $env, "_API_KEY"),
                 value_name = "SECRET",
@@ -45,6 +47,7 @@ macro_rules! backend_settings {
             pub api_key: Option<Secret>,
 
             #[arg(
+                id = concat!($flag, "-timeout-secs"),
                 long = concat!($flag, "-timeout-secs"),
                 env = concat!("EASEL_", $env, "_TIMEOUT_SECS"),
                 value_name = "SECS",
@@ -55,6 +58,7 @@ macro_rules! backend_settings {
             pub timeout_secs: Option<u64>,
 
             #[arg(
+                id = concat!($flag, "-concurrency"),
                 long = concat!($flag, "-concurrency"),
                 env = concat!("EASEL_", $env, "_CONCURRENCY"),
                 value_name = "N",
