@@ -6,11 +6,13 @@
 //! classes its errors as [`ProviderError::Retryable`] or
 //! [`ProviderError::Fatal`] so the queue knows what happens next.
 
+pub mod a1111;
 pub mod builtin;
 pub mod context;
 pub mod health;
 pub mod http;
 pub mod instant;
+pub mod midjourney;
 pub mod openai;
 pub mod stability;
 pub mod testing;
