@@ -26,6 +26,18 @@ pub enum ActionIconKind {
     Stop,
     /// A picture frame: an image.
     Photo,
+    /// A five-pointed star: starred, or star it.
+    Star,
+    /// A pencil: edit.
+    Pencil,
+    /// A plus: add, create.
+    Plus,
+    /// A magnifying glass: search.
+    Search,
+    /// A triangle pointing right: run.
+    Play,
+    /// A chevron pointing down: expand.
+    ChevronDown,
 }
 
 /// An inline SVG; size and colour come from `class`.
@@ -77,6 +89,23 @@ pub fn ActionIcon(kind: ActionIconKind, #[prop(into, optional)] class: String) -
             <path d="M20.5 15.5 15 10.5l-9 9" />
         }
         .into_any(),
+        ActionIconKind::Star => view! {
+            <path d="M12 3.8l2.5 5.1 5.6.8-4 3.9.9 5.6-5-2.6-5 2.6.9-5.6-4-3.9 5.6-.8z" />
+        }
+        .into_any(),
+        ActionIconKind::Pencil => view! {
+            <path d="M4.5 19.5l1-4L16 5a2 2 0 0 1 2.8 0l.2.2a2 2 0 0 1 0 2.8L8.5 18.5z" />
+            <path d="M14 7l3 3" />
+        }
+        .into_any(),
+        ActionIconKind::Plus => view! { <path d="M12 5v14M5 12h14" /> }.into_any(),
+        ActionIconKind::Search => view! {
+            <circle cx="11" cy="11" r="6.5" />
+            <path d="M20 20l-4.2-4.2" />
+        }
+        .into_any(),
+        ActionIconKind::Play => view! { <path d="M8 5.5v13l10.5-6.5z" /> }.into_any(),
+        ActionIconKind::ChevronDown => view! { <path d="m6.5 9.5 5.5 5.5 5.5-5.5" /> }.into_any(),
     };
     view! {
         <svg

@@ -150,10 +150,14 @@ pub fn SubmitButton(
     /// Whether the request runs.
     #[prop(into)]
     busy: Signal<bool>,
+    /// The data-testid.
+    #[prop(optional)]
+    testid: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <button
             type="submit"
+            data-testid=testid
             disabled=move || busy.get()
             aria-busy=move || if busy.get() { "true" } else { "false" }
             class="flex w-full items-center justify-center gap-2 rounded-lg bg-linear-to-r from-violet-500 to-fuchsia-500 px-4 py-2.5 text-sm font-semibold text-white shadow-lg shadow-violet-500/20 transition hover:brightness-110 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-400 disabled:cursor-wait disabled:opacity-70"

@@ -2,7 +2,6 @@
 //! is scrolled (keyset pages of 48).
 
 mod detail;
-mod near_end;
 
 pub use detail::ImageDetailPage;
 
@@ -11,10 +10,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use self::near_end::watch_near_end;
 use crate::AppError;
 use crate::api::gallery::list_gallery_images;
 use crate::components::action_icons::{ActionIcon, ActionIconKind};
+use crate::components::near_end::watch_near_end;
 use crate::components::page::PageHeader;
 
 /// The grid. The first page is rendered on the server; later pages load

@@ -1,5 +1,5 @@
-//! Tells when an element (the sentinel under the grid) comes near the
-//! viewport, for infinite scroll.
+//! Tells when an element (a sentinel under a list) comes near the
+//! viewport, for infinite scroll (the gallery, the history).
 
 use leptos::prelude::*;
 use leptos::tachys::html::element::Div;
@@ -43,7 +43,7 @@ mod observer {
                 let latest = entries
                     .iter()
                     .filter_map(|entry| entry.dyn_into::<IntersectionObserverEntry>().ok())
-                    .last();
+                    .next_back();
                 if let Some(entry) = latest {
                     near.try_set(entry.is_intersecting());
                 }
