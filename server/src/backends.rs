@@ -5,8 +5,10 @@
 use std::sync::Arc;
 
 use easel_engine::providers::ProviderRegistry;
+use easel_engine::providers::a1111::{A1111Provider, A1111Settings};
 use easel_engine::providers::builtin::BuiltinProvider;
 use easel_engine::providers::http::{ApiKey, RemoteSettings};
+use easel_engine::providers::midjourney::{MidjourneyProvider, MidjourneySettings};
 use easel_engine::providers::openai::{OpenAiProvider, OpenAiSettings};
 use easel_engine::providers::stability::{StabilityProvider, StabilitySettings};
 
@@ -37,6 +39,21 @@ pub fn registry(config: &Config) -> ProviderRegistry {
         };
         tracing::info!(endpoint = %settings.remote.endpoint(), "Stability AI is switched on");
         registry = registry.with(Arc::new(StabilityProvider::new(settings)));
+    }
+    if let Some(a1111) = &backends.a1111 {
+        let mut settings = A1111Settings::new(a1111.remote.base_url.clone());
+        settings.remote = remote(&a1111.remote);
+        settings.username = a1111.username.clone();
+        settings.default_upscaler = a1111.upscaler.clone();
+        tracing::info!(endpoint = %settings.remote.endpoint(), "AUTOMATIC1111 is switched on");
+        registry = registry.with(Arc::new(A1111Provider::new(settings)));
+    }
+    if let Some(midjourney) = &backends.midjourney {
+        let mut settings = MidjourneySettings::new(midjourney.remote.base_url.clone());
+        settings.remote = remote(&midjourney.remote);
+        settings.poll_interval = midjourney.poll_interval;
+        tracing::info!(endpoint = %settings.remote.endpoint(), "the Midjourney proxy is switched on");
+        registry = registry.with(Arc::new(MidjourneyProvider::new(settings)));
     }
     registry
 }

@@ -12,6 +12,7 @@ mod tuning;
 use std::collections::HashMap;
 
 use easel_domain::generation::{JobView, ModelInfo};
+use easel_domain::library::HistoryEntry;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -23,6 +24,7 @@ use self::generate_form::GenerateForm;
 use crate::api::gallery::get_image;
 use crate::api::generation::list_models;
 use crate::api::library::{get_history, get_template};
+use crate::components::HistoryList;
 use crate::components::progress_socket::provide_job_store;
 use crate::components::queue_panel::QueuePanel;
 use crate::{AppError, AuthContext};
@@ -33,6 +35,7 @@ use crate::{AppError, AuthContext};
 pub fn StudioPage() -> impl IntoView {
     provide_job_store();
     library::StudioLibrary::provide();
+    provide_context(Submitted(RwSignal::new(0)));
     let models = Resource::new(|| (), |_| list_models());
     let form = StudioForm::new();
     remember_choices(form);
@@ -69,10 +72,59 @@ pub fn StudioPage() -> impl IntoView {
                 </Transition>
             </div>
             <div class="min-w-0">
-                <QueuePanel model_labels on_reuse />
+                <SidePanel model_labels on_reuse form />
             </div>
         </div>
     }
+}
+
+/// Counts submissions from the Studio's form, so the history tab reloads.
+#[derive(Clone, Copy)]
+pub struct Submitted(pub RwSignal<usize>);
+
+/// The right column: the live queue, or the prompt history (whose "Use"
+/// loads an entry into the form).
+#[component]
+fn SidePanel(
+    model_labels: Signal<HashMap<String, String>>,
+    on_reuse: Callback<JobView>,
+    form: StudioForm,
+) -> impl IntoView {
+    let showing_history = RwSignal::new(false);
+    let submitted = expect_context::<Submitted>().0;
+    let on_use = Callback::new(move |entry: HistoryEntry| {
+        form.load_submission(&entry.submission);
+        scroll_to_top();
+    });
+    let tab = move |history: bool, label: &'static str, testid: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                data-testid=testid
+                aria-selected=move || (showing_history.get() == history).to_string()
+                on:click=move |_| showing_history.set(history)
+                class="rounded-md px-3 py-1.5 text-xs font-semibold text-zinc-400 transition hover:text-white aria-selected:bg-white/10 aria-selected:text-white"
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="mb-2 flex gap-1" role="tablist" aria-label="Queue or history">
+            {tab(false, "Queue", "tab-queue")}
+            {tab(true, "History", "tab-history")}
+        </div>
+        <div class:hidden=move || showing_history.get()>
+            <QueuePanel model_labels on_reuse />
+        </div>
+        <Show when=move || showing_history.get()>
+            <div class="rounded-2xl bg-white/[0.03] p-3 ring-1 ring-white/10" data-testid="studio-history">
+                <HistoryList compact=true on_use refresh=Signal::derive(move || submitted.get()) />
+            </div>
+        </Show>
+    }
+    .into_any()
 }
 
 /// The greeting and the page title.

@@ -50,6 +50,7 @@ pub fn GenerateForm(
 ) -> impl IntoView {
     let store = expect_context::<JobStore>();
     let library = expect_context::<StudioLibrary>();
+    let submitted = expect_context::<super::Submitted>();
     let caps = Signal::derive(move || {
         selected
             .with(|m| m.as_ref().map(|m| m.capabilities.clone()))
@@ -116,6 +117,7 @@ pub fn GenerateForm(
                     for job in jobs {
                         store.upsert(job);
                     }
+                    submitted.0.try_update(|n| *n += 1);
                 }
                 Err(err) => {
                     server_error.try_set(Some(err));

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use super::composer::{Composition, PREVIEW_PROMPTS};
 use super::form_state::StudioForm;
-use crate::encode_query_value;
+use crate::pages::new_template_href;
 
 /// Which helper panel is open under the prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,13 +34,7 @@ pub fn PromptToolbar(
     let toggle =
         move |which: Panel| panel.update(|p| *p = if *p == which { Panel::Closed } else { which });
     let style_count = move || form.styles.with(Vec::len);
-    let save_href = move || {
-        format!(
-            "/templates?new=1&prompt={}&negative={}",
-            encode_query_value(&form.prompt.get()),
-            encode_query_value(&form.negative_prompt.get())
-        )
-    };
+    let save_href = move || new_template_href(&form.prompt.get(), &form.negative_prompt.get());
     view! {
         <div class="flex flex-wrap items-center gap-1.5">
             <ToolButton testid="toggle-builder" active=Signal::derive(move || panel.get() == Panel::Builder) on_click=Callback::new(move |_| toggle(Panel::Builder))>
