@@ -18,8 +18,8 @@ cargo fmt --all --check
 
 say "building the release site (wasm bundle, CSS, server)"
 cargo leptos build --release --precompress
-# The cluster tool, from the same release build.
-cargo build --release --quiet -p easel-embedded-pg --bin easel-pg
+# The cluster tool and the backends' stand-ins, from the same release build.
+cargo build --release --quiet -p easel-embedded-pg --bin easel-pg -p easel-standins --bin easel-standins
 pg=target/release/easel-pg
 
 # A short path outside the checkout: unix socket paths are limited to 107

@@ -86,4 +86,7 @@ pub struct ImageDetail {
     pub byte_size: i64,
     /// Provider-specific details (e.g. a revised prompt), as JSON text.
     pub metadata_json: String,
+    /// The prompt as the backend rewrote it (DALL-E 3), if it did.
+    #[serde(default)]
+    pub revised_prompt: Option<String>,
 }

@@ -161,6 +161,11 @@ impl Gallery {
             byte_size: row.byte_size,
             metadata_json: serde_json::to_string_pretty(&row.metadata.get("provider"))
                 .unwrap_or_default(),
+            revised_prompt: row
+                .metadata
+                .pointer("/provider/revised_prompt")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
         })
     }
 

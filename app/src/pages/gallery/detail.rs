@@ -89,6 +89,9 @@ fn ImageDetailView(
                 {(!detail.negative_prompt.is_empty()).then(|| view! {
                     <TextBlock label="Negative prompt" text=detail.negative_prompt.clone() testid="detail-negative-prompt" />
                 })}
+                {detail.revised_prompt.clone().map(|text| view! {
+                    <TextBlock label="Prompt as the backend revised it" text testid="revised-prompt" />
+                })}
                 <Facts detail=detail.clone() model_label />
                 <Infotext text=detail.infotext.clone() />
             </aside>
@@ -229,6 +232,10 @@ fn Facts(detail: ImageDetail, model_label: Signal<Option<Vec<(String, String)>>>
             {row("Size", format!("{} × {}", item.width, item.height), "detail-size")}
             {row("Seed", detail.seed.to_string(), "detail-seed")}
             {detail.request.steps.map(|steps| row("Steps", steps.to_string(), "detail-steps"))}
+            {detail.request.cfg.map(|cfg| row("CFG scale", format!("{cfg:.1}"), "detail-cfg"))}
+            {detail.request.sampler.clone().map(|sampler| row("Sampler", sampler, "detail-sampler"))}
+            {detail.request.quality.clone().map(|quality| row("Quality", quality, "detail-quality"))}
+            {detail.request.style.clone().map(|style| row("Backend style", style, "detail-style"))}
             <div class="flex items-baseline justify-between gap-4 py-2">
                 <dt class="text-sm text-zinc-400">"Created"</dt>
                 <dd class="text-right text-sm text-white"><LocalTime at=item.created_at /></dd>

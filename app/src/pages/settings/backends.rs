@@ -103,4 +103,5 @@ fn BackendRow(status: BackendStatus) -> impl IntoView {
             </ul>
         </li>
     }
+    .into_any()
 }
