@@ -7,6 +7,7 @@
 //! [`ProviderError::Fatal`] so the queue knows what happens next.
 
 pub mod builtin;
+pub mod comfyui;
 pub mod context;
 pub mod health;
 pub mod http;

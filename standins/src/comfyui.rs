@@ -273,6 +273,11 @@ impl ComfyUiStandIn {
             .map(|(_, entry)| entry.to_value())
     }
 
+    /// The client ids that sent `feature_flags` as their first message.
+    pub fn negotiated_clients(&self) -> Vec<String> {
+        self.state.core().records.negotiated.clone()
+    }
+
     /// The client ids with an open websocket.
     pub fn connected_clients(&self) -> Vec<String> {
         self.state.connected()

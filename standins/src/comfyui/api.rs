@@ -18,10 +18,27 @@ use crate::common::Fault;
 
 /// The model folders `/models` lists (as observed).
 const MODEL_FOLDERS: &[&str] = &[
-    "checkpoints", "configs", "loras", "vae", "text_encoders", "diffusion_models", "clip_vision",
-    "style_models", "embeddings", "diffusers", "vae_approx", "controlnet", "gligen", "upscale_models",
-    "latent_upscale_models", "custom_nodes", "hypernetworks", "photomaker", "classifiers",
-    "model_patches", "audio_encoders",
+    "checkpoints",
+    "configs",
+    "loras",
+    "vae",
+    "text_encoders",
+    "diffusion_models",
+    "clip_vision",
+    "style_models",
+    "embeddings",
+    "diffusers",
+    "vae_approx",
+    "controlnet",
+    "gligen",
+    "upscale_models",
+    "latent_upscale_models",
+    "custom_nodes",
+    "hypernetworks",
+    "photomaker",
+    "classifiers",
+    "model_patches",
+    "audio_encoders",
 ];
 
 macro_rules! fault_gate {
@@ -53,7 +70,10 @@ pub async fn post_prompt(AxumState(app): AxumState<App>, uri: Uri, body: Bytes) 
     };
     let Some(mut prompt) = request.remove("prompt") else {
         let error = error_body("no_prompt", "No prompt provided", "No prompt provided");
-        return json(StatusCode::BAD_REQUEST, &jobj! {"error" => error, "node_errors" => J::Obj(Vec::new())});
+        return json(
+            StatusCode::BAD_REQUEST,
+            &jobj! {"error" => error, "node_errors" => J::Obj(Vec::new())},
+        );
     };
     if prompt.pairs().is_none() {
         return error_page(StatusCode::INTERNAL_SERVER_ERROR);
@@ -72,19 +92,31 @@ pub async fn post_prompt(AxumState(app): AxumState<App>, uri: Uri, body: Bytes) 
     let exists = |name: &str| files.is_file(&super::evaluate::input_path(name));
     let verdict = validate_prompt(&mut prompt, &lists, &exists, partial.as_deref());
     let (outputs, node_errors) = match verdict {
-        Verdict::Valid { outputs, node_errors } => (outputs, node_errors),
+        Verdict::Valid {
+            outputs,
+            node_errors,
+        } => (outputs, node_errors),
         Verdict::Invalid { error, node_errors } => {
-            return json(StatusCode::BAD_REQUEST, &jobj! {"error" => error, "node_errors" => node_errors});
+            return json(
+                StatusCode::BAD_REQUEST,
+                &jobj! {"error" => error, "node_errors" => node_errors},
+            );
         }
     };
-    let mut extra_data = request.remove("extra_data").filter(|e| e.pairs().is_some()).unwrap_or(J::Obj(Vec::new()));
+    let mut extra_data = request
+        .remove("extra_data")
+        .filter(|e| e.pairs().is_some())
+        .unwrap_or(J::Obj(Vec::new()));
     if let Some(client_id) = request.get("client_id") {
         extra_data.insert("client_id", client_id.clone());
     }
     for key in SENSITIVE_KEYS {
         extra_data.remove(key);
     }
-    extra_data.insert("create_time", J::from(chrono::Utc::now().timestamp_millis()));
+    extra_data.insert(
+        "create_time",
+        J::from(chrono::Utc::now().timestamp_millis()),
+    );
     app.state.enqueue(QueueItem {
         number: number.clone(),
         prompt_id: prompt_id.clone(),
@@ -179,7 +211,10 @@ pub async fn get_history(
 ) -> Response {
     fault_gate!(app, uri);
     let max_items = query.get("max_items").and_then(|v| v.parse::<usize>().ok());
-    let offset = query.get("offset").and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
+    let offset = query
+        .get("offset")
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(-1);
     let core = app.state.core();
     let len = core.history.len() as i64;
     let start = match (offset, max_items) {
@@ -310,7 +345,10 @@ pub async fn system_stats(AxumState(app): AxumState<App>, uri: Uri) -> Response 
 /// `GET /features`.
 pub async fn features(AxumState(app): AxumState<App>, uri: Uri) -> Response {
     fault_gate!(app, uri);
-    json(StatusCode::OK, &server_features(app.state.config().max_upload_size))
+    json(
+        StatusCode::OK,
+        &server_features(app.state.config().max_upload_size),
+    )
 }
 
 /// `POST /free`: accepted, nothing to free here.

@@ -130,7 +130,11 @@ impl<'a> Run<'a> {
         let outcome = self.run_nodes(&cached).await;
         let success = match outcome {
             Ok(()) => {
-                self.add_message("execution_success", jobj! {"prompt_id" => id.as_str()}, false);
+                self.add_message(
+                    "execution_success",
+                    jobj! {"prompt_id" => id.as_str()},
+                    false,
+                );
                 true
             }
             Err(Failure::Stopped) => return None,
@@ -172,7 +176,8 @@ impl<'a> Run<'a> {
 
     fn add_message(&mut self, event: &str, mut data: J, broadcast: bool) {
         data.insert("timestamp", J::from(chrono::Utc::now().timestamp_millis()));
-        self.messages.push(J::Arr(vec![J::from(event), data.clone()]));
+        self.messages
+            .push(J::Arr(vec![J::from(event), data.clone()]));
         if self.client.is_some() || broadcast {
             self.state.send_json(event, data, self.client.as_deref());
         }
@@ -196,16 +201,24 @@ impl<'a> Run<'a> {
             }
             order
         };
-        let fail_at = self.item.fail.then(|| self.fault_node(&order, cached)).flatten();
+        let fail_at = self
+            .item
+            .fail
+            .then(|| self.fault_node(&order, cached))
+            .flatten();
         for id in order {
             if id.is_empty() {
                 return Err(Failure::Error {
                     node: self.item.outputs.first().cloned().unwrap_or_default(),
-                    raised: Raised::new("comfy_execution.graph.DependencyCycleError", "Dependency cycle detected"),
+                    raised: Raised::new(
+                        "comfy_execution.graph.DependencyCycleError",
+                        "Dependency cycle detected",
+                    ),
                     inputs: J::Obj(Vec::new()),
                 });
             }
-            self.run_node(&id, fail_at.as_deref() == Some(id.as_str())).await?;
+            self.run_node(&id, fail_at.as_deref() == Some(id.as_str()))
+                .await?;
         }
         Ok(())
     }
@@ -213,11 +226,17 @@ impl<'a> Run<'a> {
     /// Where an injected runtime fault strikes: the first sampler, else the
     /// first node that really runs.
     fn fault_node(&self, order: &[String], cached: &HashSet<String>) -> Option<String> {
-        let runs = |id: &&String| !cached.contains(*id) || self.defs.get(*id).is_some_and(|d| d.output_node);
+        let runs = |id: &&String| {
+            !cached.contains(*id) || self.defs.get(*id).is_some_and(|d| d.output_node)
+        };
         order
             .iter()
             .filter(runs)
-            .find(|id| self.graph.get(id).is_some_and(|n| n.class_type == "KSampler"))
+            .find(|id| {
+                self.graph
+                    .get(id)
+                    .is_some_and(|n| n.class_type == "KSampler")
+            })
             .or_else(|| order.iter().find(runs))
             .cloned()
     }
@@ -239,7 +258,9 @@ impl<'a> Run<'a> {
         let inputs = self.resolve_inputs(&node);
         let current_inputs = self.current_inputs(&node, &inputs);
         if self.state.take_interrupt() {
-            return Err(Failure::Interrupted { node: id.to_owned() });
+            return Err(Failure::Interrupted {
+                node: id.to_owned(),
+            });
         }
         let fail_with = |raised| Failure::Error {
             node: id.to_owned(),
@@ -252,7 +273,11 @@ impl<'a> Run<'a> {
         let (values, ui) = match self.compute(&node, &inputs).await {
             Ok(done) => done,
             Err(nodes::Halt::Raised(raised)) => return Err(fail_with(raised)),
-            Err(nodes::Halt::Interrupted) => return Err(Failure::Interrupted { node: id.to_owned() }),
+            Err(nodes::Halt::Interrupted) => {
+                return Err(Failure::Interrupted {
+                    node: id.to_owned(),
+                });
+            }
             Err(nodes::Halt::Stopped) => return Err(Failure::Stopped),
         };
         self.state.core().cache.insert(
@@ -297,13 +322,22 @@ impl<'a> Run<'a> {
     fn report_failure(&mut self, failure: Failure) {
         let prompt_id = self.item.prompt_id.clone();
         let executed = strings(&self.executed);
-        let node_type = |node: &str| self.graph.get(node).map(|n| n.class_type.clone()).unwrap_or_default();
+        let node_type = |node: &str| {
+            self.graph
+                .get(node)
+                .map(|n| n.class_type.clone())
+                .unwrap_or_default()
+        };
         match failure {
             Failure::Interrupted { node } => {
                 let data = jobj! {"prompt_id" => prompt_id, "node_id" => node.as_str(), "node_type" => node_type(&node), "executed" => executed};
                 self.add_message("execution_interrupted", data, true);
             }
-            Failure::Error { node, raised, inputs } => {
+            Failure::Error {
+                node,
+                raised,
+                inputs,
+            } => {
                 let all: Vec<&str> = self.graph.nodes.iter().map(|n| n.id.as_str()).collect();
                 let data = jobj! {
                     "prompt_id" => prompt_id, "node_id" => node.as_str(), "node_type" => node_type(&node),

@@ -239,9 +239,15 @@ mod tests {
         assert_eq!(normpath("../escape"), "../escape");
         assert_eq!(normpath("a//b/./c/"), "a/b/c");
         assert_eq!(join("/srv/x", "/etc"), "/etc");
-        assert_eq!(commonpath("/srv/ComfyUI/output", "/srv/ComfyUI"), "/srv/ComfyUI");
+        assert_eq!(
+            commonpath("/srv/ComfyUI/output", "/srv/ComfyUI"),
+            "/srv/ComfyUI"
+        );
         assert!(inside("/srv/ComfyUI/output", "/srv/ComfyUI/output/sub/.."));
-        assert!(!inside("/srv/ComfyUI/output", "/srv/ComfyUI/output/../input"));
+        assert!(!inside(
+            "/srv/ComfyUI/output",
+            "/srv/ComfyUI/output/../input"
+        ));
         assert_eq!(annotated("a.png [temp]"), ("a.png", Some(Folder::Temp)));
     }
 

@@ -195,7 +195,10 @@ impl<'a> ExecutionList<'a> {
 /// node's `IS_CHANGED` value, and its inputs sorted by name, links
 /// replaced by the key of the node they come from. Node ids do not take
 /// part, so an identical sub-graph under other ids hits the cache.
-pub fn signatures(graph: &Graph, is_changed: &dyn Fn(&Node) -> Option<u64>) -> HashMap<String, u64> {
+pub fn signatures(
+    graph: &Graph,
+    is_changed: &dyn Fn(&Node) -> Option<u64>,
+) -> HashMap<String, u64> {
     let mut keys = HashMap::new();
     for node in &graph.nodes {
         signature(graph, &node.id, is_changed, &mut keys, 0);

@@ -70,7 +70,12 @@ pub fn json(status: StatusCode, value: &J) -> Response {
 
 /// `web.Response(status=...)`: an empty body.
 pub fn empty(status: StatusCode) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/octet-stream")], Body::empty()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        Body::empty(),
+    )
+        .into_response()
 }
 
 /// aiohttp's text page for an HTTP error (`404: Not Found`).
@@ -84,7 +89,12 @@ pub fn error_page(status: StatusCode) -> Response {
             status.canonical_reason().unwrap_or("Error")
         )
     };
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
 }
 
 async fn not_found() -> Response {
@@ -198,7 +208,9 @@ pub async fn apply_fault(app: &App, path: &str) -> FaultAction {
             FaultAction::Respond(error_page(StatusCode::SERVICE_UNAVAILABLE))
         }
         Fault::Delay { millis } => {
-            app.common.sleep(std::time::Duration::from_millis(millis)).await;
+            app.common
+                .sleep(std::time::Duration::from_millis(millis))
+                .await;
             FaultAction::Continue
         }
         Fault::MalformedJson => FaultAction::Respond(common::malformed_json()),

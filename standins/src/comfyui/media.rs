@@ -73,10 +73,17 @@ pub async fn view(
             let modified = chrono::DateTime::<chrono::Utc>::from(file.modified);
             let mut response = bytes_response(content_type, &disposition, file.bytes.to_vec());
             let headers = response.headers_mut();
-            let etag = format!("\"{:x}-{:x}\"", files::content_hash(&file.bytes), file.bytes.len());
+            let etag = format!(
+                "\"{:x}-{:x}\"",
+                files::content_hash(&file.bytes),
+                file.bytes.len()
+            );
             for (name, value) in [
                 (header::ETAG, etag),
-                (header::LAST_MODIFIED, modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string()),
+                (
+                    header::LAST_MODIFIED,
+                    modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+                ),
                 (header::ACCEPT_RANGES, "bytes".to_owned()),
             ] {
                 if let Ok(value) = value.parse() {
@@ -98,7 +105,12 @@ fn bytes_response(content_type: &str, disposition: &str, body: Vec<u8>) -> Respo
 }
 
 /// `preview=webp;90` or `jpeg;NN`: a converted copy (WebP is lossless here).
-fn converted_preview(bytes: &[u8], preview: &str, channel: Option<&String>, disposition: &str) -> Response {
+fn converted_preview(
+    bytes: &[u8],
+    preview: &str,
+    channel: Option<&String>,
+    disposition: &str,
+) -> Response {
     let Ok(image) = image::load_from_memory(bytes) else {
         return error_page(StatusCode::INTERNAL_SERVER_ERROR);
     };
@@ -135,7 +147,11 @@ fn channel_png(bytes: &[u8], alpha_only: bool, disposition: &str) -> Response {
         let rgba = image.to_rgba8();
         let has_alpha = image.color().has_alpha();
         let alpha = RgbaImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-            let a = if has_alpha { rgba.get_pixel(x, y)[3] } else { 255 };
+            let a = if has_alpha {
+                rgba.get_pixel(x, y)[3]
+            } else {
+                255
+            };
             image::Rgba([0, 0, 0, a])
         });
         rgba_png(&alpha, &[])
@@ -238,7 +254,11 @@ pub async fn upload_mask(
     let Some(form) = read_form(multipart).await else {
         return error_page(StatusCode::INTERNAL_SERVER_ERROR);
     };
-    let Some(reference) = form.fields.get("original_ref").and_then(|r| J::parse(r.as_bytes()).ok()) else {
+    let Some(reference) = form
+        .fields
+        .get("original_ref")
+        .and_then(|r| J::parse(r.as_bytes()).ok())
+    else {
         return error_page(StatusCode::INTERNAL_SERVER_ERROR);
     };
     store_upload(&app, uri.path(), form, Some(reference))
@@ -293,7 +313,10 @@ fn store_upload(app: &App, endpoint: &str, form: Form, mask_of: Option<J>) -> Re
         kind: kind.to_owned(),
         bytes,
     });
-    json(StatusCode::OK, &jobj! {"name" => name, "subfolder" => subfolder, "type" => kind})
+    json(
+        StatusCode::OK,
+        &jobj! {"name" => name, "subfolder" => subfolder, "type" => kind},
+    )
 }
 
 /// `os.path.splitext`.
@@ -310,7 +333,9 @@ fn split_ext(filename: &str) -> (&str, &str) {
 /// ComfyUI.
 fn save_mask(app: &App, reference: &J, mask: &[u8], path: &str) {
     let text = |key: &str| reference.get(key).map(super::validate::py_str);
-    let Some(filename) = text("filename") else { return };
+    let Some(filename) = text("filename") else {
+        return;
+    };
     let (name, annotated) = files::annotated(&filename);
     if name.is_empty() || name.starts_with('/') || name.contains("..") {
         return;
@@ -330,7 +355,10 @@ fn save_mask(app: &App, reference: &J, mask: &[u8], path: &str) {
     let Some(original) = app.state.files().read(&files::join(&dir, name)) else {
         return;
     };
-    let (Ok(base), Ok(mask)) = (image::load_from_memory(&original.bytes), image::load_from_memory(mask)) else {
+    let (Ok(base), Ok(mask)) = (
+        image::load_from_memory(&original.bytes),
+        image::load_from_memory(mask),
+    ) else {
         return;
     };
     let mut composed = base.to_rgba8();
@@ -341,9 +369,10 @@ fn save_mask(app: &App, reference: &J, mask: &[u8], path: &str) {
         }
     }
     let chunks = text_chunks(&original.bytes);
-    app.state
-        .files()
-        .write(path, rgba_png(&DynamicImage::ImageRgba8(composed).to_rgba8(), &chunks));
+    app.state.files().write(
+        path,
+        rgba_png(&DynamicImage::ImageRgba8(composed).to_rgba8(), &chunks),
+    );
 }
 
 /// The `tEXt` chunks of a PNG.

@@ -168,7 +168,10 @@ impl NodeDef {
                 .map(|(name, kind)| ((*name).to_owned(), J::from(*kind)))
                 .collect();
             input.insert("hidden", J::Obj(hidden));
-            order.insert("hidden", strings(&self.hidden.iter().map(|h| h.0).collect::<Vec<_>>()));
+            order.insert(
+                "hidden",
+                strings(&self.hidden.iter().map(|h| h.0).collect::<Vec<_>>()),
+            );
         }
         let mut info = jobj! {
             "input" => input,

@@ -29,7 +29,10 @@ pub fn save_images(
     for (batch, image) in images.iter().enumerate() {
         let base = target.filename.replace("%batch_num%", &batch.to_string());
         let name = format!("{base}_{:05}_.png", target.counter + batch as u64);
-        files.write(&files::join(&target.folder, &name), common::png(image, &chunks));
+        files.write(
+            &files::join(&target.folder, &name),
+            common::png(image, &chunks),
+        );
         results.push(jobj! {"filename" => name, "subfolder" => target.subfolder.as_str(), "type" => folder.as_str()});
     }
     Ok(jobj! {"images" => J::Arr(results)})
@@ -42,7 +45,13 @@ struct SavePath {
     subfolder: String,
 }
 
-fn save_path(files: &Files, prefix: &str, output_dir: &str, width: u32, height: u32) -> Result<SavePath, Raised> {
+fn save_path(
+    files: &Files,
+    prefix: &str,
+    output_dir: &str,
+    width: u32,
+    height: u32,
+) -> Result<SavePath, Raised> {
     let prefix = if prefix.contains('%') {
         prefix
             .replace("%width%", &width.to_string())
@@ -90,7 +99,12 @@ fn counter_of(existing: &str, filename: &str) -> Option<u64> {
         return None;
     }
     let rest: String = chars[prefix_len + 1..].iter().collect();
-    Some(rest.split('_').next().and_then(|d| d.parse().ok()).unwrap_or(0))
+    Some(
+        rest.split('_')
+            .next()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0),
+    )
 }
 
 #[cfg(test)]

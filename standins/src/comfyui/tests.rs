@@ -25,7 +25,9 @@ fn options() -> Options {
 }
 
 async fn start(options: Options) -> ComfyUiStandIn {
-    ComfyUiStandIn::start(options).await.expect("stand-in starts")
+    ComfyUiStandIn::start(options)
+        .await
+        .expect("stand-in starts")
 }
 
 /// A frame received on a websocket.
@@ -57,8 +59,13 @@ struct Ws {
 
 impl Ws {
     async fn connect(base: &str, client_id: &str) -> Ws {
-        let url = format!("{}/ws?clientId={client_id}", base.replace("http://", "ws://"));
-        let (stream, _) = tokio_tungstenite::connect_async(url).await.expect("ws connects");
+        let url = format!(
+            "{}/ws?clientId={client_id}",
+            base.replace("http://", "ws://")
+        );
+        let (stream, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("ws connects");
         Ws { stream }
     }
 
@@ -104,19 +111,32 @@ async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
         .expect("request");
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 async fn get(base: &str, path: &str) -> (u16, Value) {
-    let response = reqwest::get(format!("{base}{path}")).await.expect("request");
+    let response = reqwest::get(format!("{base}{path}"))
+        .await
+        .expect("request");
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 /// Queues `graph` for `client_id`; returns the prompt id.
 async fn submit(base: &str, graph: &Value, client_id: &str) -> String {
-    let (status, body) = post(base, "/prompt", json!({"prompt": graph, "client_id": client_id})).await;
+    let (status, body) = post(
+        base,
+        "/prompt",
+        json!({"prompt": graph, "client_id": client_id}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     body["prompt_id"].as_str().expect("prompt id").to_owned()
 }

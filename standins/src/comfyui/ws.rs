@@ -110,6 +110,7 @@ fn negotiate(app: &App, sid: &str, serial: u64, body: &str) {
     }
     let flags = message.get("data").cloned().unwrap_or(J::Obj(Vec::new()));
     app.state.set_flags(sid, serial, flags);
+    app.state.core().records.negotiated.push(sid.to_owned());
     let features = server_features(app.state.config().max_upload_size);
     app.state.send_json("feature_flags", features, Some(sid));
 }

@@ -54,7 +54,13 @@ impl Run<'_> {
             return values.get(socket).cloned();
         }
         let key = self.keys.get(from)?;
-        self.state.core().cache.get(key)?.outputs.get(socket).cloned()
+        self.state
+            .core()
+            .cache
+            .get(key)?
+            .outputs
+            .get(socket)
+            .cloned()
     }
 
     /// `current_inputs` of an error: every input as `str()` shows it, then
@@ -99,6 +105,7 @@ impl Run<'_> {
             "VAEEncode" => plain(eval::vae_encode(inputs)?),
             "VAEEncodeForInpaint" => plain(eval::vae_encode_for_inpaint(inputs)?),
             "SetLatentNoiseMask" => plain(eval::set_latent_noise_mask(inputs)?),
+            "RepeatLatentBatch" => plain(eval::repeat_latent_batch(inputs)?),
             "ImageScaleBy" => plain(eval::image_scale_by(inputs)?),
             "UpscaleModelLoader" => plain(eval::upscale_model_loader(inputs)?),
             "LoadImage" => plain(eval::load_image(&files, &inputs.text("image")?)?),
@@ -111,7 +118,10 @@ impl Run<'_> {
             "ImageUpscaleWithModel" => plain(self.upscale(&node.id, inputs).await?),
             "SaveImage" => {
                 let prefix = inputs.text("filename_prefix")?;
-                (Vec::new(), Some(self.save(inputs, Folder::Output, &prefix)?))
+                (
+                    Vec::new(),
+                    Some(self.save(inputs, Folder::Output, &prefix)?),
+                )
             }
             "PreviewImage" => {
                 let prefix = format!("ComfyUI_temp_{}", random_suffix());
@@ -158,7 +168,9 @@ impl Run<'_> {
             };
             self.progress.step(id, step, steps, jpeg);
         }
-        Ok(vec![Value::Latent(eval::sampler_result(&latent, targets, denoise))])
+        Ok(vec![Value::Latent(eval::sampler_result(
+            &latent, targets, denoise,
+        ))])
     }
 
     async fn upscale(&mut self, id: &str, inputs: &Inputs) -> Result<Vec<Value>, Halt> {

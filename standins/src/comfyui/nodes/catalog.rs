@@ -1,7 +1,10 @@
 //! The node classes the stand-in knows, in `NODE_CLASS_MAPPINGS` order.
 
+mod images;
+
 use super::{InputKind, InputSpec, Lists, NodeDef};
 use crate::comfyui::json::{J, jobj};
+use images::*;
 
 /// Every node class, with the current file lists in their combos.
 pub fn catalog(lists: &Lists) -> Vec<NodeDef> {
@@ -13,6 +16,7 @@ pub fn catalog(lists: &Lists) -> Vec<NodeDef> {
         vae_encode(),
         vae_encode_for_inpaint(),
         set_latent_noise_mask(),
+        repeat_latent_batch(),
         save_image(),
         preview_image(),
         load_image(lists),
@@ -107,33 +111,73 @@ fn ksampler() -> NodeDef {
     node.description =
         "Uses the provided model, positive and negative conditioning to denoise the latent image.";
     node.required = vec![
-        link("model", "MODEL", Some("The model used for denoising the input latent.")),
-        input("seed", InputKind::Int, Some(jobj! {
-            "default" => 0i64, "min" => 0i64, "max" => J::Int(i128::from(u64::MAX)),
-            "control_after_generate" => true,
-            "tooltip" => "The random seed used for creating the noise.",
-        })),
-        input("steps", InputKind::Int, Some(jobj! {
-            "default" => 20i64, "min" => 1i64, "max" => 10000i64,
-            "tooltip" => "The number of steps used in the denoising process.",
-        })),
-        input("cfg", InputKind::Float, Some(jobj! {
-            "default" => 8.0, "min" => 0.0, "max" => 100.0, "step" => 0.1, "round" => 0.01,
-            "tooltip" => "The Classifier-Free Guidance scale balances creativity and adherence to the prompt. Higher values result in images more closely matching the prompt however too high values will negatively impact quality.",
-        })),
-        input("sampler_name", combo(SAMPLERS), Some(jobj! {
-            "tooltip" => "The algorithm used when sampling, this can affect the quality, speed, and style of the generated output.",
-        })),
-        input("scheduler", combo(SCHEDULERS), Some(jobj! {
-            "tooltip" => "The scheduler controls how noise is gradually removed to form the image.",
-        })),
-        link("positive", "CONDITIONING", Some("The conditioning describing the attributes you want to include in the image.")),
-        link("negative", "CONDITIONING", Some("The conditioning describing the attributes you want to exclude from the image.")),
-        link("latent_image", "LATENT", Some("The latent image to denoise.")),
-        input("denoise", InputKind::Float, Some(jobj! {
-            "default" => 1.0, "min" => 0.0, "max" => 1.0, "step" => 0.01,
-            "tooltip" => "The amount of denoising applied, lower values will maintain the structure of the initial image allowing for image to image sampling.",
-        })),
+        link(
+            "model",
+            "MODEL",
+            Some("The model used for denoising the input latent."),
+        ),
+        input(
+            "seed",
+            InputKind::Int,
+            Some(jobj! {
+                "default" => 0i64, "min" => 0i64, "max" => J::Int(i128::from(u64::MAX)),
+                "control_after_generate" => true,
+                "tooltip" => "The random seed used for creating the noise.",
+            }),
+        ),
+        input(
+            "steps",
+            InputKind::Int,
+            Some(jobj! {
+                "default" => 20i64, "min" => 1i64, "max" => 10000i64,
+                "tooltip" => "The number of steps used in the denoising process.",
+            }),
+        ),
+        input(
+            "cfg",
+            InputKind::Float,
+            Some(jobj! {
+                "default" => 8.0, "min" => 0.0, "max" => 100.0, "step" => 0.1, "round" => 0.01,
+                "tooltip" => "The Classifier-Free Guidance scale balances creativity and adherence to the prompt. Higher values result in images more closely matching the prompt however too high values will negatively impact quality.",
+            }),
+        ),
+        input(
+            "sampler_name",
+            combo(SAMPLERS),
+            Some(jobj! {
+                "tooltip" => "The algorithm used when sampling, this can affect the quality, speed, and style of the generated output.",
+            }),
+        ),
+        input(
+            "scheduler",
+            combo(SCHEDULERS),
+            Some(jobj! {
+                "tooltip" => "The scheduler controls how noise is gradually removed to form the image.",
+            }),
+        ),
+        link(
+            "positive",
+            "CONDITIONING",
+            Some("The conditioning describing the attributes you want to include in the image."),
+        ),
+        link(
+            "negative",
+            "CONDITIONING",
+            Some("The conditioning describing the attributes you want to exclude from the image."),
+        ),
+        link(
+            "latent_image",
+            "LATENT",
+            Some("The latent image to denoise."),
+        ),
+        input(
+            "denoise",
+            InputKind::Float,
+            Some(jobj! {
+                "default" => 1.0, "min" => 0.0, "max" => 1.0, "step" => 0.01,
+                "tooltip" => "The amount of denoising applied, lower values will maintain the structure of the initial image allowing for image to image sampling.",
+            }),
+        ),
     ];
     node.outputs = vec!["LATENT"];
     node.output_tooltips = Some(vec!["The denoised latent."]);
@@ -159,19 +203,30 @@ fn checkpoint_loader(lists: &Lists) -> NodeDef {
 }
 
 fn clip_text_encode() -> NodeDef {
-    let mut node = NodeDef::new("CLIPTextEncode", "CLIP Text Encode (Prompt)", "conditioning");
+    let mut node = NodeDef::new(
+        "CLIPTextEncode",
+        "CLIP Text Encode (Prompt)",
+        "conditioning",
+    );
     node.description = "Encodes a text prompt using a CLIP model into an embedding that can be used to guide the diffusion model towards generating specific images.";
     node.required = vec![
         input(
             "text",
             InputKind::Text,
-            Some(jobj! {"multiline" => true, "dynamicPrompts" => true, "tooltip" => "The text to be encoded."}),
+            Some(
+                jobj! {"multiline" => true, "dynamicPrompts" => true, "tooltip" => "The text to be encoded."},
+            ),
         ),
-        link("clip", "CLIP", Some("The CLIP model used for encoding the text.")),
+        link(
+            "clip",
+            "CLIP",
+            Some("The CLIP model used for encoding the text."),
+        ),
     ];
     node.outputs = vec!["CONDITIONING"];
-    node.output_tooltips =
-        Some(vec!["A conditioning containing the embedded text used to guide the diffusion model."]);
+    node.output_tooltips = Some(vec![
+        "A conditioning containing the embedded text used to guide the diffusion model.",
+    ]);
     node
 }
 
@@ -180,7 +235,11 @@ fn vae_decode() -> NodeDef {
     node.description = "Decodes latent images back into pixel space images.";
     node.required = vec![
         link("samples", "LATENT", Some("The latent to be decoded.")),
-        link("vae", "VAE", Some("The VAE model used for decoding the latent.")),
+        link(
+            "vae",
+            "VAE",
+            Some("The VAE model used for decoding the latent."),
+        ),
     ];
     node.outputs = vec!["IMAGE"];
     node.output_tooltips = Some(vec!["The decoded image."]);
@@ -215,60 +274,27 @@ fn vae_encode_for_inpaint() -> NodeDef {
 }
 
 fn set_latent_noise_mask() -> NodeDef {
-    let mut node = NodeDef::new("SetLatentNoiseMask", "Set Latent Noise Mask", "latent/inpaint");
+    let mut node = NodeDef::new(
+        "SetLatentNoiseMask",
+        "Set Latent Noise Mask",
+        "latent/inpaint",
+    );
     node.required = vec![link("samples", "LATENT", None), link("mask", "MASK", None)];
     node.outputs = vec!["LATENT"];
     node
 }
 
-fn save_image() -> NodeDef {
-    let mut node = NodeDef::new("SaveImage", "Save Image", "image");
-    node.description = "Saves the input images to your ComfyUI output directory.";
+fn repeat_latent_batch() -> NodeDef {
+    let mut node = NodeDef::new("RepeatLatentBatch", "Repeat Latent Batch", "latent/batch");
     node.required = vec![
-        link("images", "IMAGE", Some("The images to save.")),
-        input("filename_prefix", InputKind::Text, Some(jobj! {
-            "default" => "ComfyUI",
-            "tooltip" => "The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.",
-        })),
-    ];
-    node.hidden = vec![("prompt", "PROMPT"), ("extra_pnginfo", "EXTRA_PNGINFO")];
-    node.output_node = true;
-    node
-}
-
-fn preview_image() -> NodeDef {
-    let mut node = NodeDef::new("PreviewImage", "Preview Image", "image");
-    node.description = "Saves the input images to your ComfyUI output directory.";
-    node.required = vec![link("images", "IMAGE", None)];
-    node.hidden = vec![("prompt", "PROMPT"), ("extra_pnginfo", "EXTRA_PNGINFO")];
-    node.output_node = true;
-    node
-}
-
-fn load_image(lists: &Lists) -> NodeDef {
-    let mut node = NodeDef::new("LoadImage", "Load Image", "image");
-    node.required = vec![input(
-        "image",
-        InputKind::Combo(lists.input_images.clone()),
-        Some(jobj! {"image_upload" => true}),
-    )];
-    node.outputs = vec!["IMAGE", "MASK"];
-    node.validates_image = true;
-    node
-}
-
-fn load_image_mask(lists: &Lists) -> NodeDef {
-    let mut node = NodeDef::new("LoadImageMask", "Load Image (as Mask)", "mask");
-    node.required = vec![
+        link("samples", "LATENT", None),
         input(
-            "image",
-            InputKind::Combo(lists.input_images.clone()),
-            Some(jobj! {"image_upload" => true}),
+            "amount",
+            InputKind::Int,
+            Some(jobj! {"default" => 1i64, "min" => 1i64, "max" => 64i64}),
         ),
-        input("channel", combo(&["alpha", "red", "green", "blue"]), None),
     ];
-    node.outputs = vec!["MASK"];
-    node.validates_image = true;
+    node.outputs = vec!["LATENT"];
     node
 }
 
@@ -279,79 +305,26 @@ fn empty_latent_image() -> NodeDef {
         jobj! {"default" => 512i64, "min" => 16i64, "max" => 16384i64, "step" => 8i64, "tooltip" => tooltip}
     };
     node.required = vec![
-        input("width", InputKind::Int, Some(side("The width of the latent images in pixels."))),
-        input("height", InputKind::Int, Some(side("The height of the latent images in pixels."))),
-        input("batch_size", InputKind::Int, Some(jobj! {
-            "default" => 1i64, "min" => 1i64, "max" => 4096i64,
-            "tooltip" => "The number of latent images in the batch.",
-        })),
-    ];
-    node.outputs = vec!["LATENT"];
-    node.output_tooltips = Some(vec!["The empty latent image batch."]);
-    node
-}
-
-fn image_scale_by() -> NodeDef {
-    let mut node = NodeDef::new("ImageScaleBy", "Upscale Image By", "image/upscaling");
-    node.required = vec![
-        link("image", "IMAGE", None),
         input(
-            "upscale_method",
-            combo(&["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]),
-            None,
+            "width",
+            InputKind::Int,
+            Some(side("The width of the latent images in pixels.")),
         ),
         input(
-            "scale_by",
-            InputKind::Float,
-            Some(jobj! {"default" => 1.0, "min" => 0.01, "max" => 8.0, "step" => 0.01}),
+            "height",
+            InputKind::Int,
+            Some(side("The height of the latent images in pixels.")),
         ),
-    ];
-    node.outputs = vec!["IMAGE"];
-    node
-}
-
-fn empty_image() -> NodeDef {
-    let mut node = NodeDef::new("EmptyImage", "EmptyImage", "image");
-    let side = || jobj! {"default" => 512i64, "min" => 1i64, "max" => 16384i64, "step" => 1i64};
-    node.required = vec![
-        input("width", InputKind::Int, Some(side())),
-        input("height", InputKind::Int, Some(side())),
         input(
             "batch_size",
             InputKind::Int,
-            Some(jobj! {"default" => 1i64, "min" => 1i64, "max" => 4096i64}),
+            Some(jobj! {
+                "default" => 1i64, "min" => 1i64, "max" => 4096i64,
+                "tooltip" => "The number of latent images in the batch.",
+            }),
         ),
-        input("color", InputKind::Int, Some(jobj! {
-            "default" => 0i64, "min" => 0i64, "max" => 16777215i64, "step" => 1i64, "display" => "color",
-        })),
     ];
-    node.outputs = vec!["IMAGE"];
-    node
-}
-
-fn upscale_model_loader(lists: &Lists) -> NodeDef {
-    let mut node = NodeDef::new("UpscaleModelLoader", "Load Upscale Model", "loaders");
-    node.python_module = "comfy_extras.nodes_upscale_model";
-    node.required = vec![input(
-        "model_name",
-        InputKind::Combo(lists.upscale_models.clone()),
-        None,
-    )];
-    node.outputs = vec!["UPSCALE_MODEL"];
-    node
-}
-
-fn image_upscale_with_model() -> NodeDef {
-    let mut node = NodeDef::new(
-        "ImageUpscaleWithModel",
-        "Upscale Image (using Model)",
-        "image/upscaling",
-    );
-    node.python_module = "comfy_extras.nodes_upscale_model";
-    node.required = vec![
-        link("upscale_model", "UPSCALE_MODEL", None),
-        link("image", "IMAGE", None),
-    ];
-    node.outputs = vec!["IMAGE"];
+    node.outputs = vec!["LATENT"];
+    node.output_tooltips = Some(vec!["The empty latent image batch."]);
     node
 }

@@ -64,7 +64,11 @@ async fn per_prompt_messages_reach_only_the_prompts_client() {
         }
         seen.push(frame);
     }
-    assert!(seen.iter().all(|f| f.kind() == "status"), "{:?}", kinds(&seen));
+    assert!(
+        seen.iter().all(|f| f.kind() == "status"),
+        "{:?}",
+        kinds(&seen)
+    );
     assert_eq!(seen[0].data()["sid"], "other");
 }
 
@@ -74,16 +78,31 @@ async fn without_a_client_id_progress_is_broadcast_but_execution_messages_are_no
     let base = standin.base_url();
     let mut watcher = Ws::connect(&base, "watcher").await;
     assert_eq!(watcher.next().await.data()["sid"], "watcher");
-    let (_, answer) = post(&base, "/prompt", json!({"prompt": txt2img(CKPT, "a fox", 1, 2)})).await;
+    let (_, answer) = post(
+        &base,
+        "/prompt",
+        json!({"prompt": txt2img(CKPT, "a fox", 1, 2)}),
+    )
+    .await;
     let id = answer["prompt_id"].as_str().expect("id").to_owned();
-    eventually("the prompt to finish", || standin.history_entry(&id).is_some()).await;
+    eventually("the prompt to finish", || {
+        standin.history_entry(&id).is_some()
+    })
+    .await;
     let mut frames = Vec::new();
-    while frames.len() < 20 && !frames.iter().any(|f: &Frame| f.kind() == "status" && f.data()["status"]["exec_info"]["queue_remaining"] == 0) {
+    while frames.len() < 20
+        && !frames.iter().any(|f: &Frame| {
+            f.kind() == "status" && f.data()["status"]["exec_info"]["queue_remaining"] == 0
+        })
+    {
         frames.push(watcher.next().await);
     }
     let kinds = kinds(&frames);
     assert!(kinds.contains(&"progress_state") && kinds.contains(&"progress"));
-    assert!(!kinds.contains(&"execution_start") && !kinds.contains(&"executing"), "{kinds:?}");
+    assert!(
+        !kinds.contains(&"execution_start") && !kinds.contains(&"executing"),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
@@ -103,7 +122,10 @@ async fn a_client_reconnecting_during_its_prompt_gets_executing_again() {
     let mut second = Ws::connect(&base, "again").await;
     assert_eq!(second.next().await.kind(), "status");
     let resent = second.next().await;
-    assert_eq!((resent.kind(), resent.data()), ("executing", &json!({"node": "3"})));
+    assert_eq!(
+        (resent.kind(), resent.data()),
+        ("executing", &json!({"node": "3"}))
+    );
     standin.pause_sampling(false);
     let frames = second.until_done(&id).await;
     assert_eq!(find(&frames, "progress")["value"], 1);
@@ -117,25 +139,53 @@ async fn interrupts_stop_only_the_named_running_prompt_and_deletes_drop_pending_
     let mut ws = Ws::connect(&base, "c").await;
     standin.pause_sampling(true);
     let running = submit(&base, &txt2img(CKPT, "a fox", 1, 3), "c").await;
-    eventually("the first prompt to run", || standin.running_prompt().as_deref() == Some(running.as_str())).await;
+    eventually("the first prompt to run", || {
+        standin.running_prompt().as_deref() == Some(running.as_str())
+    })
+    .await;
     let pending = submit(&base, &txt2img(CKPT, "a cat", 2, 3), "c").await;
-    assert_eq!(post(&base, "/interrupt", json!({"prompt_id": pending})).await.0, 200);
-    assert_eq!(post(&base, "/queue", json!({"delete": [pending]})).await.0, 200);
+    assert_eq!(
+        post(&base, "/interrupt", json!({"prompt_id": pending}))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        post(&base, "/queue", json!({"delete": [pending]})).await.0,
+        200
+    );
     assert!(standin.pending_prompts().is_empty());
     standin.pause_sampling(false);
     let frames = ws.until_done(&running).await;
     assert!(kinds(&frames).contains(&"execution_success"));
-    assert_eq!(get(&base, &format!("/history/{pending}")).await.1, json!({}));
+    assert_eq!(
+        get(&base, &format!("/history/{pending}")).await.1,
+        json!({})
+    );
 
     standin.pause_sampling(true);
     let stopped = submit(&base, &txt2img(CKPT, "a bird", 3, 3), "c").await;
-    eventually("the third prompt to run", || standin.running_prompt().as_deref() == Some(stopped.as_str())).await;
-    assert_eq!(post(&base, "/interrupt", json!({"prompt_id": stopped})).await.0, 200);
+    eventually("the third prompt to run", || {
+        standin.running_prompt().as_deref() == Some(stopped.as_str())
+    })
+    .await;
+    assert_eq!(
+        post(&base, "/interrupt", json!({"prompt_id": stopped}))
+            .await
+            .0,
+        200
+    );
     let frames = ws.until_done(&stopped).await;
     let tail: Vec<&str> = kinds(&frames).into_iter().rev().take(3).collect();
     assert_eq!(tail, ["executing", "status", "execution_interrupted"]);
     let interrupted = find(&frames, "execution_interrupted");
-    assert_eq!((interrupted["node_id"].clone(), interrupted["node_type"].clone()), (json!("3"), json!("KSampler")));
+    assert_eq!(
+        (
+            interrupted["node_id"].clone(),
+            interrupted["node_type"].clone()
+        ),
+        (json!("3"), json!("KSampler"))
+    );
     let entry = standin.history_entry(&stopped).expect("history");
     assert_eq!(entry["status"]["status_str"], "error");
     assert_eq!(standin.interrupts(), [Some(pending.clone()), Some(stopped)]);
@@ -159,16 +209,27 @@ async fn saved_pngs_hold_the_painting_and_the_prompt_and_workflow_chunks() {
     let bytes = view(&base, &images[0]).await;
     let decoded = image::load_from_memory(&bytes).expect("png").to_rgb8();
     assert_eq!(decoded, common::paint("a red fox", 42, 64, 48));
-    let second = image::load_from_memory(&view(&base, &images[1]).await).expect("png").to_rgb8();
+    let second = image::load_from_memory(&view(&base, &images[1]).await)
+        .expect("png")
+        .to_rgb8();
     assert_eq!(second, common::paint("a red fox", 43, 64, 48));
     let chunks = text_chunks(&bytes);
     assert_eq!(chunks[0].0, "prompt");
     let prompt: Value = serde_json::from_str(&chunks[0].1).expect("prompt json");
     assert_eq!(prompt["3"]["inputs"]["seed"], 42);
-    assert!(chunks[0].1.contains("\"class_type\": \"KSampler\""), "json.dumps style");
-    assert_eq!(chunks[1], ("workflow".to_owned(), "{\"nodes\": []}".to_owned()));
+    assert!(
+        chunks[0].1.contains("\"class_type\": \"KSampler\""),
+        "json.dumps style"
+    );
+    assert_eq!(
+        chunks[1],
+        ("workflow".to_owned(), "{\"nodes\": []}".to_owned())
+    );
     let entry = standin.history_entry(&id).expect("history");
-    assert_eq!(entry["prompt"][3]["extra_pnginfo"]["workflow"], json!({"nodes": []}));
+    assert_eq!(
+        entry["prompt"][3]["extra_pnginfo"]["workflow"],
+        json!({"nodes": []})
+    );
 }
 
 #[tokio::test]
@@ -181,28 +242,40 @@ async fn img2img_keeps_the_source_and_inpainting_repaints_only_the_mask() {
         let p = source.get_pixel(x, y);
         Rgba([p[0], p[1], p[2], if x < 16 { 0 } else { 255 }])
     });
-    let name = upload(&base, "/upload/image", "edit.png", png_rgba(&rgba), &[]).await["name"].clone();
+    let name =
+        upload(&base, "/upload/image", "edit.png", png_rgba(&rgba), &[]).await["name"].clone();
     let graph = |latent: Value, extra: Value, denoise: f64| {
         let mut graph = txt2img(CKPT, "a red fox", 9, 2);
         if let Some(map) = graph.as_object_mut() {
             map.remove("5");
-            map.insert("10".into(), json!({"class_type": "LoadImage", "inputs": {"image": name.clone()}}));
+            map.insert(
+                "10".into(),
+                json!({"class_type": "LoadImage", "inputs": {"image": name.clone()}}),
+            );
             map.insert("11".into(), extra);
         }
         graph["3"]["inputs"]["latent_image"] = latent;
         graph["3"]["inputs"]["denoise"] = json!(denoise);
         graph
     };
-    let encode = json!({"class_type": "VAEEncode", "inputs": {"pixels": ["10", 0], "vae": ["4", 2]}});
+    let encode =
+        json!({"class_type": "VAEEncode", "inputs": {"pixels": ["10", 0], "vae": ["4", 2]}});
     let keep = submit(&base, &graph(json!(["11", 0]), encode, 0.0), "edit").await;
     let frames = ws.until_done(&keep).await;
-    let kept = image::load_from_memory(&view(&base, &find(&frames, "executed")["output"]["images"][0]).await).expect("png").to_rgb8();
+    let kept = image::load_from_memory(
+        &view(&base, &find(&frames, "executed")["output"]["images"][0]).await,
+    )
+    .expect("png")
+    .to_rgb8();
     assert_eq!(kept, source);
 
     let inpaint = json!({"class_type": "VAEEncodeForInpaint", "inputs": {"pixels": ["10", 0], "vae": ["4", 2], "mask": ["10", 1], "grow_mask_by": 6}});
     let repaint = submit(&base, &graph(json!(["11", 0]), inpaint, 1.0), "edit").await;
     let frames = ws.until_done(&repaint).await;
-    let painted = image::load_from_memory(&view(&base, &find(&frames, "executed")["output"]["images"][0]).await).expect("png");
+    let painted = image::load_from_memory(
+        &view(&base, &find(&frames, "executed")["output"]["images"][0]).await,
+    )
+    .expect("png");
     let target = common::paint("a red fox", 9, 64, 64);
     assert_eq!(painted.get_pixel(5, 30).0[..3], target.get_pixel(5, 30).0);
     assert_eq!(painted.get_pixel(40, 30).0[..3], source.get_pixel(40, 30).0);
@@ -213,22 +286,38 @@ async fn runtime_faults_and_escaping_prefixes_end_in_execution_errors() {
     let standin = start(options()).await;
     let base = standin.base_url();
     let mut ws = Ws::connect(&base, "err").await;
-    standin.faults().inject_on("/prompt", Fault::RuntimeError, 1);
+    standin
+        .faults()
+        .inject_on("/prompt", Fault::RuntimeError, 1);
     let id = submit(&base, &txt2img(CKPT, "a fox", 1, 2), "err").await;
     let frames = ws.until_done(&id).await;
     let error = find(&frames, "execution_error");
     assert_eq!(error["exception_type"], "torch.OutOfMemoryError");
     assert_eq!(error["node_type"], "KSampler");
-    assert!(error["exception_message"].as_str().unwrap_or_default().contains("out of memory"));
+    assert!(
+        error["exception_message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("out of memory")
+    );
 
     let mut escape = txt2img(CKPT, "a fox", 1, 2);
     escape["9"]["inputs"]["filename_prefix"] = json!("../escape");
     let id = submit(&base, &escape, "err").await;
     let frames = ws.until_done(&id).await;
     let error = find(&frames, "execution_error");
-    assert_eq!((error["node_type"].clone(), error["exception_type"].clone()), (json!("SaveImage"), json!("Exception")));
+    assert_eq!(
+        (error["node_type"].clone(), error["exception_type"].clone()),
+        (json!("SaveImage"), json!("Exception"))
+    );
     let entry = standin.history_entry(&id).expect("history");
-    assert_eq!((entry["status"]["status_str"].clone(), entry["outputs"].clone()), (json!("error"), json!({})));
+    assert_eq!(
+        (
+            entry["status"]["status_str"].clone(),
+            entry["outputs"].clone()
+        ),
+        (json!("error"), json!({}))
+    );
 }
 
 #[tokio::test]
@@ -236,7 +325,15 @@ async fn upscales_by_factor_and_by_model_report_their_sizes() {
     let standin = start(options()).await;
     let base = standin.base_url();
     let mut ws = Ws::connect(&base, "up").await;
-    let name = upload(&base, "/upload/image", "small.png", common::png(&common::paint("x", 1, 40, 30), &[]), &[]).await["name"].clone();
+    let name = upload(
+        &base,
+        "/upload/image",
+        "small.png",
+        common::png(&common::paint("x", 1, 40, 30), &[]),
+        &[],
+    )
+    .await["name"]
+        .clone();
     let graph = json!({
         "1": {"class_type": "LoadImage", "inputs": {"image": name}},
         "2": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x-UltraSharp.pth"}},
@@ -248,7 +345,10 @@ async fn upscales_by_factor_and_by_model_report_their_sizes() {
     let frames = ws.until_done(&id).await;
     assert_eq!(find(&frames, "progress")["node"], "3");
     let bytes = view(&base, &find(&frames, "executed")["output"]["images"][0]).await;
-    assert_eq!(image::load_from_memory(&bytes).expect("png").dimensions(), (80, 60));
+    assert_eq!(
+        image::load_from_memory(&bytes).expect("png").dimensions(),
+        (80, 60)
+    );
 }
 
 #[tokio::test]
@@ -263,7 +363,12 @@ async fn a_crash_restart_forgets_the_history_but_not_the_files() {
     assert_eq!(standin.base_url(), base);
     assert_eq!(get(&base, &format!("/history/{id}")).await.1, json!({}));
     assert!(!view(&base, &image).await.is_empty());
-    let (_, answer) = post(&base, "/prompt", json!({"prompt": txt2img(CKPT, "a cat", 2, 2)})).await;
+    let (_, answer) = post(
+        &base,
+        "/prompt",
+        json!({"prompt": txt2img(CKPT, "a cat", 2, 2)}),
+    )
+    .await;
     assert_eq!(answer["number"], 0);
 }
 

@@ -76,7 +76,11 @@ fn normalise_text(message: &Value) -> Value {
             for list in ["executed", "current_outputs"] {
                 let mut ids: Vec<String> = data[list]
                     .as_array()
-                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 ids.sort();
                 data[list] = json!(ids);
@@ -125,7 +129,11 @@ fn normalise_recorded_binary(data: &Value) -> Value {
 }
 
 fn normalise_binary(bytes: &[u8]) -> Value {
-    let word = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
     let hex = |range: std::ops::Range<usize>| {
         bytes
             .get(range)
@@ -158,7 +166,11 @@ fn assert_same(what: &str, ours: &[Value], golden: &[Value]) {
     for (i, (a, b)) in ours.iter().zip(golden).enumerate() {
         assert_eq!(a, b, "{what}: frame {i} differs\nours:   {a}\ngolden: {b}");
     }
-    assert_eq!(ours.len(), golden.len(), "{what}: frame counts differ\nours: {ours:#?}");
+    assert_eq!(
+        ours.len(),
+        golden.len(),
+        "{what}: frame counts differ\nours: {ours:#?}"
+    );
 }
 
 /// The events of each prompt: from its `POST_PROMPT_200` to its
@@ -183,14 +195,20 @@ fn segments(events: &[Event]) -> Vec<Segment> {
         while end < events.len() {
             let e = &events[end];
             end += 1;
-            if e.kind == "WS_TEXT" && e.data["type"] == "executing" && e.data["data"]["node"].is_null() {
+            if e.kind == "WS_TEXT"
+                && e.data["type"] == "executing"
+                && e.data["data"]["node"].is_null()
+            {
                 break;
             }
         }
         segments.push(Segment {
             label: events[i].kind.clone(),
             number: events[i].data["number"].clone(),
-            prompt_id: events[i].data["prompt_id"].as_str().unwrap_or_default().to_owned(),
+            prompt_id: events[i].data["prompt_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
             frames: recorded(&events[start..end]),
         });
         i = end;
@@ -229,7 +247,9 @@ impl Replay {
     async fn run_segments(&self, events: &[Event], ws: &mut Ws, client_id: &str) {
         let mut last_graph = None;
         for segment in segments(events) {
-            let graph = graph_of(events, &segment.prompt_id).or(last_graph.clone()).expect("graph");
+            let graph = graph_of(events, &segment.prompt_id)
+                .or(last_graph.clone())
+                .expect("graph");
             last_graph = Some(graph.clone());
             let answer = self.submit(&graph, client_id).await;
             assert_eq!(answer["number"], segment.number, "{}", segment.label);
@@ -241,7 +261,8 @@ impl Replay {
             }
             let frames = normalise(&ws.until_done(&prompt_id).await);
             assert_same(&segment.label, &frames, &segment.frames);
-            self.check_history(events, &segment.prompt_id, &prompt_id).await;
+            self.check_history(events, &segment.prompt_id, &prompt_id)
+                .await;
         }
     }
 
@@ -262,7 +283,10 @@ impl Replay {
         }
         assert_same("interrupted (before)", &ours, &golden[..cut]);
         let (_, queue) = get(&self.base, "/queue").await;
-        let recorded = events.iter().find(|e| e.kind == "QUEUE_WHILE_RUNNING").expect("queue");
+        let recorded = events
+            .iter()
+            .find(|e| e.kind == "QUEUE_WHILE_RUNNING")
+            .expect("queue");
         assert_eq!(queue["queue_pending"], recorded.data["queue_pending"]);
         let running = &queue["queue_running"][0];
         let traced = &recorded.data["queue_running"][0];
@@ -279,12 +303,16 @@ impl Replay {
             rest.drain(..3);
         }
         assert_same("interrupted (after)", &rest, &golden[cut..]);
-        self.check_history(events, &segment.prompt_id, prompt_id).await;
+        self.check_history(events, &segment.prompt_id, prompt_id)
+            .await;
     }
 
     /// Our history entry against the recorded one.
     async fn check_history(&self, events: &[Event], traced_id: &str, prompt_id: &str) {
-        let Some(recorded) = events.iter().find_map(|e| e.data.get(traced_id).filter(|_| e.kind.contains("HISTORY"))) else {
+        let Some(recorded) = events
+            .iter()
+            .find_map(|e| e.data.get(traced_id).filter(|_| e.kind.contains("HISTORY")))
+        else {
             return;
         };
         let (_, ours) = get(&self.base, &format!("/history/{prompt_id}")).await;
@@ -295,15 +323,26 @@ impl Replay {
         assert_eq!(ours["prompt"][2], recorded["prompt"][2]);
         assert_eq!(keys(&ours["prompt"][3]), keys(&recorded["prompt"][3]));
         assert_eq!(ours["prompt"][4], recorded["prompt"][4]);
-        let names = |v: &Value| normalise_text(&json!({"type": "executed", "data": {"output": v}}))["data"]["output"].clone();
+        let names = |v: &Value| {
+            normalise_text(&json!({"type": "executed", "data": {"output": v}}))["data"]["output"]
+                .clone()
+        };
         for (node, output) in recorded["outputs"].as_object().into_iter().flatten() {
             assert_eq!(names(&ours["outputs"][node]), names(output));
         }
         assert_eq!(ours["meta"], recorded["meta"]);
-        assert_eq!(ours["status"]["status_str"], recorded["status"]["status_str"]);
+        assert_eq!(
+            ours["status"]["status_str"],
+            recorded["status"]["status_str"]
+        );
         assert_eq!(ours["status"]["completed"], recorded["status"]["completed"]);
         let message_types = |v: &Value| -> Vec<Value> {
-            v["status"]["messages"].as_array().into_iter().flatten().map(|m| m[0].clone()).collect()
+            v["status"]["messages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| m[0].clone())
+                .collect()
         };
         assert_eq!(message_types(ours), message_types(recorded));
     }
@@ -330,25 +369,41 @@ async fn the_golden_traces_replay_frame_for_frame() {
 
     let trace1 = load(TRACE1);
     let mut ws = Ws::connect(&replay.base, "trace-client-1").await;
-    assert_eq!(normalise(&[ws.next().await]), vec![first_text(&trace1, false)]);
-    replay.run_segments(&trace1, &mut ws, "trace-client-1").await;
+    assert_eq!(
+        normalise(&[ws.next().await]),
+        vec![first_text(&trace1, false)]
+    );
+    replay
+        .run_segments(&trace1, &mut ws, "trace-client-1")
+        .await;
     super::shapes::trace1_http(&replay.base, &trace1_http_events(&trace1)).await;
 
     standin.set_checkpoints(&["tiny-random-sd15.safetensors"]);
     let legacy = load(LEGACY);
     let mut ws = Ws::connect(&replay.base, "trace-legacy").await;
-    assert_eq!(normalise(&[ws.next().await]), vec![first_text(&legacy, true)]);
-    replay.run_segments(&legacy[..upload_at(&legacy)], &mut ws, "trace-legacy").await;
+    assert_eq!(
+        normalise(&[ws.next().await]),
+        vec![first_text(&legacy, true)]
+    );
+    replay
+        .run_segments(&legacy[..upload_at(&legacy)], &mut ws, "trace-legacy")
+        .await;
     let source = crate::common::png(&crate::common::paint("source", 3, 64, 64), &[]);
     let upload = super::shapes::upload(&replay.base, "/upload/image", "src.png", source, &[]).await;
     let traced = legacy.iter().find(|e| e.kind == "UPLOAD").expect("upload");
     assert_eq!(upload, traced.data);
-    replay.run_segments(&legacy[upload_at(&legacy)..], &mut ws, "trace-legacy").await;
+    replay
+        .run_segments(&legacy[upload_at(&legacy)..], &mut ws, "trace-legacy")
+        .await;
 
     let meta = load(META);
     let mut ws = Ws::connect(&replay.base, "trace-meta").await;
     ws.stream
-        .send(Message::Text(json!({"type": "feature_flags", "data": {"supports_preview_metadata": true}}).to_string().into()))
+        .send(Message::Text(
+            json!({"type": "feature_flags", "data": {"supports_preview_metadata": true}})
+                .to_string()
+                .into(),
+        ))
         .await
         .expect("send flags");
     let greeting = normalise(&[ws.next().await, ws.next().await]);
@@ -357,7 +412,10 @@ async fn the_golden_traces_replay_frame_for_frame() {
 }
 
 fn upload_at(events: &[Event]) -> usize {
-    events.iter().position(|e| e.kind == "UPLOAD").expect("an upload")
+    events
+        .iter()
+        .position(|e| e.kind == "UPLOAD")
+        .expect("an upload")
 }
 
 /// The HTTP exchanges of trace 1 after its prompts, by kind.
