@@ -135,7 +135,7 @@ async fn rate_limits_and_server_errors_are_retryable() {
     assert_eq!(
         retryable(&err),
         (
-            "ComfyUI is rate-limiting requests: 429: Too Many Requests",
+            "ComfyUI is rate-limiting requests",
             Some(Duration::from_secs(3))
         )
     );
@@ -143,18 +143,12 @@ async fn rate_limits_and_server_errors_are_retryable() {
         .faults()
         .inject_on("/prompt", Fault::Status { status: 503 }, 1);
     let err = fails_with(&provider, "a fox").await;
-    assert_eq!(
-        retryable(&err).0,
-        "ComfyUI had a server error (503): 503: Service Unavailable"
-    );
+    assert_eq!(retryable(&err).0, "ComfyUI had a server error (503)");
     standin
         .faults()
         .inject_on("/history", Fault::Status { status: 500 }, 1);
     let err = fails_with(&provider, "a fox").await;
-    assert_eq!(
-        retryable(&err).0,
-        "ComfyUI had a server error (500): 500 Internal Server Error"
-    );
+    assert_eq!(retryable(&err).0, "ComfyUI had a server error (500)");
 }
 
 #[tokio::test]

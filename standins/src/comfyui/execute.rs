@@ -3,6 +3,13 @@
 //! [`ExecutionList`] order, cached nodes skipped (output nodes among them
 //! re-send `executed`), then the history entry, the queue status and
 //! `executing {node: null}` last.
+//!
+//! Routing follows `add_message`: per-prompt messages go to the prompt's
+//! `client_id`; for a prompt without one, `execution_start`, `_cached`,
+//! `_success` and `_error` (and `executing`, `executed`) are not sent at
+//! all, while `execution_interrupted`, `progress`, `progress_state` and
+//! previews go to every socket. "Broadcast" in PROVIDERS.md means exactly
+//! this: `execution_interrupted` is sent even without a client.
 
 mod nodes;
 mod progress;

@@ -109,10 +109,14 @@ impl Api {
             .await
             .unwrap_or_default();
         let text = String::from_utf8_lossy(&body);
-        let detail = if html {
+        let first_line = text.lines().next().unwrap_or_default().trim();
+        // aiohttp's own pages ("429: Too Many Requests", "500 Internal
+        // Server Error") say nothing the status does not.
+        let generic = first_line.starts_with(status.as_str());
+        let detail = if html || generic {
             String::new()
         } else {
-            text.lines().next().unwrap_or_default().trim().to_owned()
+            first_line.to_owned()
         };
         status_error(LABEL, status, &headers, &detail)
     }

@@ -21,17 +21,16 @@ pub(super) fn workflow<'p>(
     let Some(name) = cx.model.strip_prefix("workflow/") else {
         return Ok(None);
     };
-    provider
-        .settings
-        .workflows
-        .iter()
-        .find(|w| w.name == name)
-        .map(Some)
-        .ok_or_else(|| {
-            ProviderError::Fatal(format!(
-                "No {LABEL} workflow named \"{name}\" is configured in Easel"
-            ))
-        })
+    let found = provider.settings.workflows.iter().find(|w| w.name == name);
+    // A checkpoint may live in a folder named "workflow".
+    if found.is_none() && provider.catalog().checkpoints.contains(&cx.model) {
+        return Ok(None);
+    }
+    found.map(Some).ok_or_else(|| {
+        ProviderError::Fatal(format!(
+            "No {LABEL} workflow named \"{name}\" is configured in Easel"
+        ))
+    })
 }
 
 /// The graph for `cx`, after uploading what it loads.

@@ -79,6 +79,9 @@ pub(super) struct Waiter<'a> {
     prompt_id: &'a str,
     socket: Option<Socket>,
     tracker: Tracker,
+    /// Our prompt is executing: legacy previews (which name no prompt)
+    /// are ours from then on.
+    active: bool,
 }
 
 impl<'a> Waiter<'a> {
@@ -95,6 +98,7 @@ impl<'a> Waiter<'a> {
             prompt_id,
             socket,
             tracker: Tracker::default(),
+            active: false,
         }
     }
 
@@ -167,6 +171,13 @@ impl<'a> Waiter<'a> {
         prompt_id.as_deref().is_none_or(|id| id == self.prompt_id)
     }
 
+    fn previews_ours(&self, prompt_id: &Option<String>) -> bool {
+        match prompt_id {
+            Some(id) => id == self.prompt_id,
+            None => self.active,
+        }
+    }
+
     async fn flush(&mut self) {
         let pending = self.tracker.flush();
         self.report(pending).await;
@@ -179,6 +190,15 @@ impl<'a> Waiter<'a> {
     }
 
     async fn on_event(&mut self, event: Event) -> Result<Option<Value>, ProviderError> {
+        if let Event::Executing {
+            prompt_id,
+            node: Some(_),
+        }
+        | Event::Progress { prompt_id, .. } = &event
+            && self.ours(prompt_id)
+        {
+            self.active = true;
+        }
         match event {
             Event::Progress {
                 prompt_id,
@@ -190,7 +210,7 @@ impl<'a> Waiter<'a> {
                     self.report(Some(report)).await;
                 }
             }
-            Event::Preview { prompt_id, image } if self.ours(&prompt_id) => {
+            Event::Preview { prompt_id, image } if self.previews_ours(&prompt_id) => {
                 let jpeg = images::preview_jpeg(image).await;
                 let report = self.tracker.preview(jpeg);
                 self.report(report).await;

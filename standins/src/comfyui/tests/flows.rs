@@ -389,3 +389,53 @@ async fn a_restart_keeping_history_drops_sockets_but_not_the_running_prompt() {
     assert!(kinds(&frames).contains(&"execution_success"));
     assert!(standin.history_entry(&id).is_some());
 }
+
+#[tokio::test]
+async fn history_can_be_cleared_or_pruned_and_interrupts_without_a_client_are_broadcast() {
+    let standin = start(options()).await;
+    let base = standin.base_url();
+    let mut ws = Ws::connect(&base, "h").await;
+    let first = submit(&base, &txt2img(CKPT, "a fox", 1, 2), "h").await;
+    ws.until_done(&first).await;
+    let second = submit(&base, &txt2img(CKPT, "a cat", 2, 2), "h").await;
+    ws.until_done(&second).await;
+    assert_eq!(
+        post(&base, "/history", json!({"delete": [first]})).await.0,
+        200
+    );
+    let (_, history) = get(&base, "/history").await;
+    assert_eq!(
+        history
+            .as_object()
+            .map(|h| h.keys().cloned().collect::<Vec<_>>()),
+        Some(vec![second.clone()])
+    );
+    assert_eq!(
+        post(&base, "/api/history", json!({"clear": true})).await.0,
+        200
+    );
+    assert_eq!(get(&base, "/history").await.1, json!({}));
+
+    standin.pause_sampling(true);
+    let (_, answer) = post(
+        &base,
+        "/prompt",
+        json!({"prompt": txt2img(CKPT, "a bird", 3, 2)}),
+    )
+    .await;
+    let anonymous = answer["prompt_id"].as_str().expect("id").to_owned();
+    eventually("it to run", || standin.running_prompt().is_some()).await;
+    assert_eq!(post(&base, "/interrupt", json!({})).await.0, 200);
+    loop {
+        let frame = ws.next().await;
+        if frame.kind() == "execution_interrupted" {
+            assert_eq!(frame.data()["prompt_id"], anonymous.as_str());
+            break;
+        }
+        assert_ne!(
+            frame.kind(),
+            "executing",
+            "no executing for a prompt without client"
+        );
+    }
+}
