@@ -8,6 +8,7 @@
 
 pub mod a1111;
 pub mod builtin;
+pub mod comfyui;
 pub mod context;
 pub mod health;
 pub mod http;
