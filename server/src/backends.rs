@@ -2,11 +2,13 @@
 //! engine first (the default on a fresh install), then every remote
 //! backend that is switched on.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use easel_engine::providers::ProviderRegistry;
 use easel_engine::providers::a1111::{A1111Provider, A1111Settings};
 use easel_engine::providers::builtin::BuiltinProvider;
+use easel_engine::providers::comfyui::{ComfyUiProvider, ComfyUiSettings, WorkflowTemplate};
 use easel_engine::providers::http::{ApiKey, RemoteSettings};
 use easel_engine::providers::midjourney::{MidjourneyProvider, MidjourneySettings};
 use easel_engine::providers::openai::{OpenAiProvider, OpenAiSettings};
@@ -48,6 +50,19 @@ pub fn registry(config: &Config) -> ProviderRegistry {
         tracing::info!(endpoint = %settings.remote.endpoint(), "AUTOMATIC1111 is switched on");
         registry = registry.with(Arc::new(A1111Provider::new(settings)));
     }
+    if let Some(comfyui) = &backends.comfyui {
+        let mut settings = ComfyUiSettings::new(comfyui.remote.base_url.clone());
+        settings.remote = remote(&comfyui.remote);
+        if let Some(dir) = &comfyui.workflows_dir {
+            settings.workflows = load_workflows(dir);
+        }
+        tracing::info!(
+            endpoint = %settings.remote.endpoint(),
+            workflows = settings.workflows.len(),
+            "ComfyUI is switched on"
+        );
+        registry = registry.with(Arc::new(ComfyUiProvider::new(settings)));
+    }
     if let Some(midjourney) = &backends.midjourney {
         let mut settings = MidjourneySettings::new(midjourney.remote.base_url.clone());
         settings.remote = remote(&midjourney.remote);
@@ -56,6 +71,34 @@ pub fn registry(config: &Config) -> ProviderRegistry {
         registry = registry.with(Arc::new(MidjourneyProvider::new(settings)));
     }
     registry
+}
+
+/// The workflow files (`*.json`) in `dir`, by name; a file that does not
+/// load is skipped with a warning that says why.
+fn load_workflows(dir: &Path) -> Vec<WorkflowTemplate> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            tracing::warn!(dir = %dir.display(), error = %err, "cannot read the ComfyUI workflows folder");
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| match WorkflowTemplate::from_file(&path) {
+            Ok(workflow) => Some(workflow),
+            Err(err) => {
+                tracing::warn!(file = %path.display(), error = %err, "skipping a ComfyUI workflow");
+                None
+            }
+        })
+        .collect()
 }
 
 /// Connection settings for a connector.
