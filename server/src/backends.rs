@@ -24,10 +24,12 @@ pub fn registry(config: &Config) -> ProviderRegistry {
     )));
     let backends = &config.backends;
     if let Some(openai) = &backends.openai {
-        let mut settings = OpenAiSettings::default();
-        settings.remote = remote(&openai.remote);
-        settings.organization = openai.organization.clone();
-        settings.project = openai.project.clone();
+        let mut settings = OpenAiSettings {
+            remote: remote(&openai.remote),
+            organization: openai.organization.clone(),
+            project: openai.project.clone(),
+            ..OpenAiSettings::default()
+        };
         if !openai.models.is_empty() {
             settings.models = openai.models.clone();
         }

@@ -196,10 +196,10 @@ fn StudioControls(form: StudioForm, models: Vec<ModelInfo>) -> impl IntoView {
 fn remember_choices(form: StudioForm) {
     #[cfg(feature = "hydrate")]
     Effect::new(move |restored: Option<()>| {
-        if restored.is_none() {
-            if let Some(saved) = form_state::saved::read() {
-                form.load_submission(&saved);
-            }
+        if restored.is_none()
+            && let Some(saved) = form_state::saved::read()
+        {
+            form.load_submission(&saved);
         }
         let choices = form.snapshot();
         if restored.is_some() {

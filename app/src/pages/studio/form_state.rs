@@ -137,7 +137,7 @@ impl StudioForm {
     }
 
     /// The closed-choice signals with the capability each follows.
-    fn choices(&self) -> [(RwSignal<String>, fn(&Capabilities) -> Option<&ChoiceSpec>); 6] {
+    fn choices(&self) -> [(RwSignal<String>, ChoiceOf); 6] {
         [
             (self.sampler, |c| c.sampler.as_ref()),
             (self.scheduler, |c| c.scheduler.as_ref()),
@@ -386,6 +386,9 @@ fn chosen(value: RwSignal<String>, spec: Option<&ChoiceSpec>) -> Option<String> 
 fn non_empty(value: String) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
+
+/// Picks one closed choice out of a model's capabilities.
+type ChoiceOf = fn(&Capabilities) -> Option<&ChoiceSpec>;
 
 /// The accepted size closest in shape and area to `width` x `height`.
 fn nearest_size(rule: &SizeRule, width: u32, height: u32) -> Option<(u32, u32)> {

@@ -9,6 +9,14 @@ use leptos::prelude::*;
 use super::controls::{ControlLabel, FieldMessage};
 use super::form_state::StudioForm;
 
+/// One closed-choice control: field, label, the model's spec, the value.
+type Choice = (
+    &'static str,
+    &'static str,
+    Signal<Option<ChoiceSpec>>,
+    RwSignal<String>,
+);
+
 /// Every tuning control the model supports, two to a row.
 #[component]
 pub fn TuningControls(
@@ -20,12 +28,7 @@ pub fn TuningControls(
     let spec = move |pick: fn(&Capabilities) -> Option<ChoiceSpec>| {
         Signal::derive(move || caps.with(pick))
     };
-    let choices: [(
-        &'static str,
-        &'static str,
-        Signal<Option<ChoiceSpec>>,
-        RwSignal<String>,
-    ); 6] = [
+    let choices: [Choice; 6] = [
         (
             "sampler",
             "Sampler",
