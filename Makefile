@@ -1,6 +1,6 @@
 # Easel's entry points. `make run` and `make test` install what is missing.
 .DEFAULT_GOAL := help
-.PHONY: help run test build dev e2e sqlx-prepare db-stop
+.PHONY: help run test build dev e2e standins run-standins sqlx-prepare db-stop
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -20,6 +20,12 @@ build: ## Build the release site and server
 dev: ## Serve a debug build that rebuilds on save
 	./scripts/setup.sh run
 	cargo leptos watch
+
+standins: ## Serve the backends' stand-ins on loopback and print the settings for them
+	cargo run --release -p easel-standins --bin easel-standins
+
+run-standins: ## Serve the studio with every backend pointed at its stand-in (try the UI offline)
+	./scripts/run-standins.sh
 
 e2e: ## Only the browser tests, against the last release build
 	./scripts/setup.sh test

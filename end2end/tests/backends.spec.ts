@@ -131,3 +131,31 @@ test("members do not see the backends section, and its server function refuses t
   const response = await page.request.post("/api/backends/status", { data: "" });
   expect(response.status()).toBe(403);
 });
+
+test("Midjourney: a grid becomes four gallery images, and U upscales one of them", async ({ page }, info) => {
+  test.setTimeout(120_000);
+  await register(page, uniqueName("zed"), password);
+  await pickModel(page, "midjourney:v6");
+  await expect(page.getByTestId("steps")).toHaveCount(0);
+  await page.locator('[data-testid="size-preset"]').first().click();
+  await page.getByTestId("prompt").fill("a paper lantern festival over a river");
+  await page.getByTestId("generate").click();
+  const card = page.getByTestId("job-card").first();
+  await expect(card).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await expect(card.getByTestId("job-result-image")).toHaveCount(4);
+
+  await page.goto("/gallery");
+  await expect(page.getByTestId("gallery-item")).toHaveCount(4);
+  await page.getByTestId("gallery-item").nth(2).click();
+  const upscale = page.getByTestId("derive-upscale");
+  await expect(upscale).toContainText("Midjourney (proxy)");
+  await screenshot(page, info, "midjourney-detail");
+  await upscale.click();
+  await expect(page.getByTestId("derive-queued")).toBeVisible();
+  await page.getByTestId("derive-queued").getByRole("link").click();
+  const upscaled = page.getByTestId("job-card").first();
+  await expect(upscaled).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await expect(upscaled.getByTestId("job-result-image")).toHaveCount(1);
+  await page.goto("/gallery");
+  await expect(page.getByTestId("gallery-item")).toHaveCount(5);
+});

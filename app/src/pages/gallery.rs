@@ -1,6 +1,7 @@
 //! `/gallery`: the user's images, newest first, loading more as the grid
 //! is scrolled (keyset pages of 48).
 
+mod derive;
 mod detail;
 
 pub use detail::ImageDetailPage;

@@ -43,7 +43,9 @@ macro_rules! backend_settings {
                 global = true,
                 help = concat!("The ", $label, " key or secret (never logged or shown).")
             )]
-            /// The key or secret.
+            /// The key or secret (`password` and `api_secret` are accepted
+            /// too, as the flags spell it for AUTOMATIC1111 and Midjourney).
+            #[serde(alias = "password", alias = "api_secret")]
             pub api_key: Option<Secret>,
 
             #[arg(

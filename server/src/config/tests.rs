@@ -136,7 +136,7 @@ fn backends_switch_on_from_the_file_and_flags_without_showing_keys() {
     let path = dir.path().join("easel.toml");
     std::fs::write(
         &path,
-        "[openai]\napi_key = \"sk-live-secret\"\nmodels = [\"dall-e-3\"]\n\n[comfyui]\nbase_url = \"http://gpu.lan:8188\"\nconcurrency = 2\n",
+        "[openai]\napi_key = \"sk-live-secret\"\nmodels = [\"dall-e-3\"]\n\n[midjourney]\nbase_url = \"http://mj.lan\"\napi_secret = \"mj-secret\"\n\n[comfyui]\nbase_url = \"http://gpu.lan:8188\"\nconcurrency = 2\n",
     )
     .unwrap();
     let config = parse(&[
@@ -167,10 +167,15 @@ fn backends_switch_on_from_the_file_and_flags_without_showing_keys() {
     let a1111 = backends.a1111.as_ref().expect("on");
     assert_eq!(a1111.username.as_deref(), Some("me"));
     assert!(backends.stability.is_none(), "no key, no Stability");
-    assert!(backends.midjourney.is_none());
+    let midjourney = backends.midjourney.as_ref().expect("on");
+    assert_eq!(
+        midjourney.remote.api_key.as_ref().map(|k| k.expose()),
+        Some("mj-secret")
+    );
     let shown = format!("{config:?}");
     assert!(!shown.contains("sk-live-secret"), "{shown}");
     assert!(!shown.contains("pa55word"), "{shown}");
+    assert!(!shown.contains("mj-secret"), "{shown}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! with it (remix, download, delete).
 
 use easel_domain::gallery::{ImageDetail, download_url, image_url};
+use easel_domain::generation::ModelInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
@@ -15,6 +16,8 @@ use crate::api::generation::list_models;
 use crate::components::action_icons::{ActionIcon, ActionIconKind};
 use crate::components::copy_button::CopyButton;
 use crate::components::time::LocalTime;
+
+use super::derive::DeriveActions;
 
 /// The image page. Another user's image, or a bad id, is "not found".
 #[component]
@@ -33,6 +36,7 @@ pub fn ImageDetailPage() -> impl IntoView {
     });
     // For the model's display name.
     let models = Resource::new(|| (), |_| list_models());
+    let model_list = Signal::derive(move || models.get().and_then(Result::ok));
     let model_label = Signal::derive(move || {
         models.get().and_then(Result::ok).map(|models| {
             models
@@ -48,7 +52,7 @@ pub fn ImageDetailPage() -> impl IntoView {
         </A>
         <Transition fallback=DetailSkeleton>
             {move || detail.get().map(|result| match result {
-                Ok(detail) => view! { <ImageDetailView detail model_label /> }.into_any(),
+                Ok(detail) => view! { <ImageDetailView detail model_label model_list /> }.into_any(),
                 Err(err) => view! { <DetailError err /> }.into_any(),
             })}
         </Transition>
@@ -60,6 +64,7 @@ pub fn ImageDetailPage() -> impl IntoView {
 fn ImageDetailView(
     detail: ImageDetail,
     model_label: Signal<Option<Vec<(String, String)>>>,
+    model_list: Signal<Option<Vec<ModelInfo>>>,
 ) -> impl IntoView {
     let item = &detail.item;
     let id = item.id;
@@ -85,6 +90,7 @@ fn ImageDetailView(
             </figure>
             <aside class="min-w-0 space-y-5">
                 <Actions id />
+                <DeriveActions detail=detail.clone() models=model_list />
                 <TextBlock label="Prompt" text=item.prompt.clone() testid="detail-prompt" />
                 {(!detail.negative_prompt.is_empty()).then(|| view! {
                     <TextBlock label="Negative prompt" text=detail.negative_prompt.clone() testid="detail-negative-prompt" />

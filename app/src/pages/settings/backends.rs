@@ -63,10 +63,10 @@ fn BackendRow(status: BackendStatus) -> impl IntoView {
         (false, true) => ("bg-rose-400", "Unreachable"),
         (false, false) => ("bg-zinc-500", "Not checked yet"),
     };
-    let credentials = if status.has_credentials {
-        "Key configured"
-    } else {
-        "No key"
+    let credentials = match (status.has_credentials, status.endpoint.is_some()) {
+        (true, _) => "Key configured",
+        (false, true) => "No key",
+        (false, false) => "Needs no key",
     };
     let models = status.models.clone();
     view! {

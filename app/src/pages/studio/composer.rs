@@ -29,6 +29,8 @@ pub struct Composition {
     pub prompts: Vec<(String, String)>,
     /// How many jobs the submission makes (when the prompt is dynamic).
     pub count: Option<Count>,
+    /// How many distinct prompts the choices allow (when dynamic).
+    pub combinations: Option<u64>,
     /// Whether the prompt has choices or wildcards.
     pub dynamic: bool,
     /// The prompt's `{variables}`, with their defaults.
@@ -88,27 +90,31 @@ impl StudioForm {
                     Vec::new()
                 }
             };
-        let count = dynamic
-            .then(|| {
-                let mode = match expansion {
-                    Expansion::Random => ExpansionMode::Random { count: wanted },
-                    Expansion::Combinatorial => ExpansionMode::Combinatorial { limit: wanted },
-                };
-                let variables = submission.variables.clone();
-                let options = ExpandOptions {
-                    mode,
-                    seed: 0,
-                    variables: &variables,
-                    wildcards,
-                };
-                prompt::count(&request.prompt, &options).ok()
-            })
-            .flatten();
+        let count_in = |mode| {
+            let options = ExpandOptions {
+                mode,
+                seed: 0,
+                variables: &submission.variables,
+                wildcards,
+            };
+            prompt::count(&request.prompt, &options).ok()
+        };
+        let (count, combinations) = if dynamic {
+            let mode = match expansion {
+                Expansion::Random => ExpansionMode::Random { count: wanted },
+                Expansion::Combinatorial => ExpansionMode::Combinatorial { limit: wanted },
+            };
+            let all = count_in(ExpansionMode::Combinatorial { limit: 1 }).map(|c| c.total);
+            (count_in(mode), all)
+        } else {
+            (None, None)
+        };
         Composition {
             request,
             errors,
             prompts,
             count,
+            combinations,
             dynamic,
             variables,
         }

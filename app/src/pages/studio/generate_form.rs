@@ -209,6 +209,8 @@ fn PromptFields(
     });
     let dynamic = move || composition.with(|c| c.as_ref().is_some_and(|c| c.dynamic));
     let count = Signal::derive(move || composition.with(|c| c.as_ref().and_then(|c| c.count)));
+    let combinations =
+        Signal::derive(move || composition.with(|c| c.as_ref().and_then(|c| c.combinations)));
     // The preview only adds something when the final prompt differs from
     // what was typed.
     let preview = Signal::derive(move || {
@@ -254,7 +256,7 @@ fn PromptFields(
             }}
             <VariableFields form variables />
             <Show when=dynamic>
-                <ExpansionControls form count />
+                <ExpansionControls form count combinations />
             </Show>
             <PromptPreview
                 composition=preview

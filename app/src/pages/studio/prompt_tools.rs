@@ -172,14 +172,30 @@ pub fn VariableFields(form: StudioForm, variables: Signal<Vec<VariableRef>>) -> 
 
 /// Random picks or every combination, and how many prompts.
 #[component]
-pub fn ExpansionControls(form: StudioForm, count: Signal<Option<Count>>) -> impl IntoView {
+pub fn ExpansionControls(
+    form: StudioForm,
+    count: Signal<Option<Count>>,
+    /// How many distinct prompts the choices allow.
+    combinations: Signal<Option<u64>>,
+) -> impl IntoView {
     let mode_button = move |mode: Expansion, label: &'static str, testid: &'static str| {
         view! {
             <button
                 type="button"
                 data-testid=testid
                 aria-pressed=move || (form.expansion.get() == mode).to_string()
-                on:click=move |_| form.expansion.set(mode)
+                on:click=move |_| {
+                    form.expansion.set(mode);
+                    // "All combinations" means all of them, up to the cap,
+                    // unless a limit was already chosen.
+                    if mode == Expansion::Combinatorial
+                        && form.prompts.get_untracked() <= 1
+                        && let Some(total) = combinations.get_untracked()
+                    {
+                        let all = total.min(u64::from(MAX_EXPANDED_PROMPTS)) as u32;
+                        form.prompts.set(all.max(1));
+                    }
+                }
                 class="rounded-md px-2.5 py-1 text-xs font-medium text-zinc-400 transition hover:text-white aria-pressed:bg-violet-500 aria-pressed:text-white"
             >
                 {label}

@@ -166,7 +166,7 @@ fn ChoiceSelect(
                         data-testid=id
                         prop:value=current
                         on:change:target=move |ev| value.set(ev.target().value())
-                        class="mt-2 block w-full min-w-0 appearance-none truncate rounded-lg border-0 bg-white/5 py-2 pr-3 pl-3 text-sm text-white ring-1 ring-inset ring-white/10 focus:outline-none focus:ring-2 focus:ring-violet-500"
+                        class="mt-2 block w-full min-w-0 truncate rounded-lg border-0 bg-white/5 py-2 pr-2 pl-3 text-sm text-white ring-1 ring-inset ring-white/10 focus:outline-none focus:ring-2 focus:ring-violet-500"
                     >
                         {spec
                             .options
