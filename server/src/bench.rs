@@ -4,6 +4,7 @@
 //! Every run creates a throwaway database next to Easel's (on the embedded
 //! cluster, or the `DATABASE_URL` server) and drops it afterwards.
 
+mod backends;
 mod crash;
 mod live;
 mod queue;
@@ -33,7 +34,10 @@ pub enum BenchKind {
     Fanout,
     /// Restart safety: kill -9 the server mid-generation, repeatedly.
     Crash,
-    /// All of the above except `crash`.
+    /// Every remote connector through the pipeline, against the stand-ins
+    /// (needs the `easel-standins` program beside `easel`).
+    Backends,
+    /// All of the above except `crash` and `backends`.
     All,
 }
 
@@ -64,6 +68,9 @@ pub struct BenchArgs {
     /// Built-in engine jobs queued by `crash`.
     #[arg(long, default_value_t = 24)]
     pub crash_jobs: usize,
+    /// Jobs per backend for `backends`.
+    #[arg(long, default_value_t = 100)]
+    pub backend_jobs: usize,
 }
 
 /// Runs the chosen benchmarks.
@@ -76,7 +83,12 @@ pub async fn run(config: Config, args: BenchArgs) -> anyhow::Result<()> {
     if args.what.contains(&BenchKind::Crash) {
         crash::run(&config, args.trials, args.crash_jobs).await?;
     }
-    if !(wants(BenchKind::Queue) || wants(BenchKind::Overhead) || wants(BenchKind::Fanout)) {
+    let backends = args.what.contains(&BenchKind::Backends);
+    if !(wants(BenchKind::Queue)
+        || wants(BenchKind::Overhead)
+        || wants(BenchKind::Fanout)
+        || backends)
+    {
         return Ok(());
     }
     let database = Database::open(&config).await?;
@@ -86,6 +98,9 @@ pub async fn run(config: Config, args: BenchArgs) -> anyhow::Result<()> {
             let mut result = Ok(());
             if wants(BenchKind::Queue) {
                 result = result.and(queue::run(&scratch.pool, args.jobs, args.samples).await);
+            }
+            if result.is_ok() && backends {
+                result = backends::run(&scratch.pool, args.backend_jobs).await;
             }
             if result.is_ok() && (wants(BenchKind::Overhead) || wants(BenchKind::Fanout)) {
                 result = live::run(

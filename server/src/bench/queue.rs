@@ -114,7 +114,7 @@ pub(super) async fn bench_user(db: &PgPool, name: &str) -> anyhow::Result<Uuid> 
     Ok(id)
 }
 
-async fn wait_for_drain(db: &PgPool, provider: &str) -> anyhow::Result<()> {
+pub(super) async fn wait_for_drain(db: &PgPool, provider: &str) -> anyhow::Result<()> {
     loop {
         let active: i64 = sqlx::query_scalar(
             "select count(*) from generation_jobs where provider = $1 and status in ('queued', 'running')",

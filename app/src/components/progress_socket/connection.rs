@@ -170,9 +170,16 @@ fn backoff(failures: u32) -> Duration {
 fn send_resume(inner: &Rc<RefCell<Inner>>) {
     let inner = inner.borrow();
     let Some(socket) = &inner.socket else { return };
-    let message = ClientMessage::Resume {
-        known: inner.store.known(),
-    };
+    // Jobs we heard of but do not hold go in with sequence 0, so the
+    // snapshot brings them even when they already finished (a fast job's
+    // last event can beat the submit call's answer to the browser).
+    let mut known = inner.store.known();
+    for id in &inner.asked {
+        if !known.iter().any(|(held, _)| held == id) {
+            known.push((*id, 0));
+        }
+    }
+    let message = ClientMessage::Resume { known };
     if let Ok(text) = serde_json::to_string(&message) {
         let _ = socket.send_with_str(&text);
     }
