@@ -193,16 +193,8 @@ impl Provider for A1111Provider {
 
     fn status(&self) -> BackendStatus {
         let settings = &self.settings;
-        self.health.status(BackendStatus {
-            id: PROVIDER_ID.into(),
-            label: LABEL.into(),
-            endpoint: Some(settings.remote.endpoint()),
-            reachable: false,
-            has_credentials: settings.username.is_some() || settings.remote.api_key.is_some(),
-            concurrency: self.concurrency() as u32,
-            models: self.models().into_iter().map(|m| m.label).collect(),
-            last_error: None,
-            checked_at: None,
-        })
+        let has_credentials = settings.username.is_some() || settings.remote.api_key.is_some();
+        self.health
+            .remote_status(self, &settings.remote, has_credentials)
     }
 }

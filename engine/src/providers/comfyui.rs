@@ -197,16 +197,8 @@ impl Provider for ComfyUiProvider {
     }
 
     fn status(&self) -> BackendStatus {
-        self.health.status(BackendStatus {
-            id: PROVIDER_ID.to_owned(),
-            label: LABEL.to_owned(),
-            endpoint: Some(self.settings.remote.endpoint()),
-            reachable: false,
-            has_credentials: self.settings.remote.api_key.is_some(),
-            concurrency: self.concurrency() as u32,
-            models: self.models().into_iter().map(|m| m.label).collect(),
-            last_error: None,
-            checked_at: None,
-        })
+        let remote = &self.settings.remote;
+        self.health
+            .remote_status(self, remote, remote.api_key.is_some())
     }
 }

@@ -88,6 +88,26 @@ impl Health {
         models
     }
 
+    /// The Settings-page status of a remote backend.
+    pub fn remote_status(
+        &self,
+        provider: &dyn super::Provider,
+        remote: &super::http::RemoteSettings,
+        has_credentials: bool,
+    ) -> BackendStatus {
+        self.status(BackendStatus {
+            id: provider.id().to_owned(),
+            label: provider.label().to_owned(),
+            endpoint: Some(remote.endpoint()),
+            reachable: false,
+            has_credentials,
+            concurrency: provider.concurrency() as u32,
+            models: provider.models().into_iter().map(|m| m.label).collect(),
+            last_error: None,
+            checked_at: None,
+        })
+    }
+
     /// The status for the Settings page.
     pub fn status(&self, base: BackendStatus) -> BackendStatus {
         let state = self.read();

@@ -191,8 +191,8 @@ pub fn transport_error(
 ) -> ProviderError {
     let message = if err.is_timeout() {
         format!(
-            "{backend} did not answer within {} s",
-            settings.timeout.as_secs()
+            "{backend} did not answer within {}",
+            human_duration(settings.timeout)
         )
     } else if err.is_connect() {
         format!("{backend} cannot be reached at {}", settings.endpoint())
@@ -203,6 +203,21 @@ pub fn transport_error(
     };
     tracing::warn!(backend, error = %without_url(err), "backend request failed");
     ProviderError::retryable(message)
+}
+
+/// [`transport_error`], and a backend that refused the connection is
+/// marked unreachable in `health` (so its models show as unavailable).
+pub fn connection_error(
+    backend: &str,
+    settings: &RemoteSettings,
+    health: &super::Health,
+    err: &reqwest::Error,
+) -> ProviderError {
+    let error = transport_error(backend, settings, err);
+    if err.is_connect() {
+        health.unreachable(error.to_string());
+    }
+    error
 }
 
 /// A success response Easel cannot use (not JSON, the wrong shape, the
@@ -244,9 +259,27 @@ pub async fn read_body(
 
 fn too_large(backend: &str, max: usize) -> ProviderError {
     ProviderError::Fatal(format!(
-        "{backend} sent more than {} MiB; Easel does not accept results that large",
-        max / (1024 * 1024)
+        "{backend} sent more than {}; Easel does not accept results that large",
+        human_bytes(max)
     ))
+}
+
+/// "300 s", "1.5 s", "250 ms".
+fn human_duration(duration: Duration) -> String {
+    match duration.as_millis() {
+        ms if ms < 1000 => format!("{ms} ms"),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{:.1} s", ms as f64 / 1000.0),
+    }
+}
+
+/// "64 MiB", "512 KiB", "900 bytes".
+fn human_bytes(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{} MiB", b / (1024 * 1024)),
+        b if b >= 1024 => format!("{} KiB", b / 1024),
+        b => format!("{b} bytes"),
+    }
 }
 
 /// Parses a JSON body, checking the content type first.
@@ -360,6 +393,23 @@ mod tests {
         assert_eq!(
             err,
             ProviderError::Fatal("Stability rejected the request (400)".into())
+        );
+    }
+
+    #[test]
+    fn limits_read_naturally_whatever_their_size() {
+        assert_eq!(human_duration(Duration::from_millis(300)), "300 ms");
+        assert_eq!(human_duration(Duration::from_secs(120)), "120 s");
+        assert_eq!(human_duration(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(human_bytes(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(human_bytes(4096), "4 KiB");
+        assert_eq!(human_bytes(10), "10 bytes");
+        let err = too_large("ComfyUI", 2048);
+        assert_eq!(
+            err,
+            ProviderError::Fatal(
+                "ComfyUI sent more than 2 KiB; Easel does not accept results that large".into()
+            )
         );
     }
 

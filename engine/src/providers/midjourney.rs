@@ -153,16 +153,8 @@ impl Provider for MidjourneyProvider {
     }
 
     fn status(&self) -> BackendStatus {
-        self.health.status(BackendStatus {
-            id: PROVIDER_ID.into(),
-            label: LABEL.into(),
-            endpoint: Some(self.settings.remote.endpoint()),
-            reachable: false,
-            has_credentials: self.settings.remote.api_key.is_some(),
-            concurrency: self.concurrency() as u32,
-            models: self.models().into_iter().map(|m| m.label).collect(),
-            last_error: None,
-            checked_at: None,
-        })
+        let remote = &self.settings.remote;
+        self.health
+            .remote_status(self, remote, remote.api_key.is_some())
     }
 }

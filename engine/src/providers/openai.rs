@@ -155,13 +155,10 @@ impl OpenAiProvider {
     /// Sends, turning transport failures into errors (and noting a backend
     /// that cannot be reached).
     async fn transmit(&self, builder: RequestBuilder) -> Result<Response, ProviderError> {
-        builder.send().await.map_err(|err| {
-            let error = http::transport_error(LABEL, &self.settings.remote, &err);
-            if err.is_connect() {
-                self.health.unreachable(error.to_string());
-            }
-            error
-        })
+        builder
+            .send()
+            .await
+            .map_err(|err| http::connection_error(LABEL, &self.settings.remote, &self.health, &err))
     }
 
     /// Passes a success through; turns an error status into its error.
@@ -315,16 +312,8 @@ impl Provider for OpenAiProvider {
     }
 
     fn status(&self) -> BackendStatus {
-        self.health.status(BackendStatus {
-            id: PROVIDER_ID.into(),
-            label: LABEL.into(),
-            endpoint: Some(self.settings.remote.endpoint()),
-            reachable: false,
-            has_credentials: self.settings.remote.api_key.is_some(),
-            concurrency: self.concurrency() as u32,
-            models: self.models().into_iter().map(|m| m.label).collect(),
-            last_error: None,
-            checked_at: None,
-        })
+        let remote = &self.settings.remote;
+        self.health
+            .remote_status(self, remote, remote.api_key.is_some())
     }
 }

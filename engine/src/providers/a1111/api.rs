@@ -100,11 +100,7 @@ impl Api {
 
     /// A transport failure; a refused connection marks the server down.
     fn transport(&self, err: &reqwest::Error) -> ProviderError {
-        let error = http::transport_error(LABEL, &self.settings.remote, err);
-        if err.is_connect() {
-            self.health.unreachable(error.to_string());
-        }
-        error
+        http::connection_error(LABEL, &self.settings.remote, &self.health, err)
     }
 }
 

@@ -126,13 +126,10 @@ impl Api {
         builder: reqwest::RequestBuilder,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, Vec<u8>), ProviderError> {
         let remote = &self.settings.remote;
-        let response = builder.send().await.map_err(|err| {
-            let error = http::transport_error(LABEL, remote, &err);
-            if err.is_connect() {
-                self.health.unreachable(error.to_string());
-            }
-            error
-        })?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|err| http::connection_error(LABEL, remote, &self.health, &err))?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = http::read_body(LABEL, remote, response).await?;
