@@ -43,6 +43,12 @@ test("build a prompt with chips and a style, preview it, generate, and find it i
   await page.getByTestId("toggle-styles").click();
   const picker = page.getByTestId("style-picker");
   await expect(picker).toBeVisible();
+  // Every preview in view loads (drawn by the built-in engine).
+  const firstCards = picker.getByTestId("style-option").locator("img");
+  for (const preview of (await firstCards.all()).slice(0, 8)) {
+    await expect.poll(() => loadedWidth(preview), { timeout: 30_000 }).toBeGreaterThan(0);
+  }
+  await screenshot(page, info, "style-picker");
   await picker.getByTestId("style-filter").fill("watercolo");
   const watercolor = picker.locator('[data-testid="style-option"][data-style="watercolor"]');
   await expect(watercolor).toBeVisible();
