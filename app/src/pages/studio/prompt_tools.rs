@@ -3,7 +3,7 @@
 //! preview of the final prompts with their length against the model's
 //! limits.
 
-use easel_domain::library::{Expansion, MAX_EXPANDED_PROMPTS, PromptTemplate};
+use easel_domain::library::{Expansion, MAX_EXPANDED_PROMPTS, PromptTemplate, TemplateSettings};
 use easel_domain::prompt::Count;
 use easel_domain::prompt::VariableRef;
 use easel_domain::prompt::builder::{CLIP_TOKEN_LIMIT, length_report};
@@ -34,7 +34,17 @@ pub fn PromptToolbar(
     let toggle =
         move |which: Panel| panel.update(|p| *p = if *p == which { Panel::Closed } else { which });
     let style_count = move || form.styles.with(Vec::len);
-    let save_href = move || new_template_href(&form.prompt.get(), &form.negative_prompt.get());
+    let save_href = move || {
+        let settings = TemplateSettings {
+            model: Some(form.model.get()).filter(|m| !m.is_empty()),
+            size: Some((form.width.get(), form.height.get())),
+            steps: Some(form.steps.get()),
+            cfg: Some(form.cfg.get()),
+            sampler: Some(form.sampler.get()).filter(|s| !s.is_empty()),
+            styles: form.styles.get(),
+        };
+        new_template_href(&form.prompt.get(), &form.negative_prompt.get(), &settings)
+    };
     view! {
         <div class="flex flex-wrap items-center gap-1.5">
             <ToolButton testid="toggle-builder" active=Signal::derive(move || panel.get() == Panel::Builder) on_click=Callback::new(move |_| toggle(Panel::Builder))>

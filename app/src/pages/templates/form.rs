@@ -18,36 +18,77 @@ pub const CATEGORY_LIST: &str = "template-categories";
 /// The fields the form has a place for.
 const FIELDS: &[&str] = &["name", "category", "prompt", "negative_prompt"];
 
-/// `/templates?new=1&prompt=…&negative=…`: the Templates page with a new
-/// template's form open on this prompt (for the Studio's "Save as
-/// template").
-pub fn new_template_href(prompt: &str, negative: &str) -> String {
+/// `/templates?new=1&prompt=…&negative=…&model=…&size=WxH&steps=…&cfg=…&sampler=…&styles=a,b`:
+/// the Templates page with a new template's form open on this prompt and
+/// these Studio settings (for the Studio's "Save as template").
+pub fn new_template_href(prompt: &str, negative: &str, settings: &TemplateSettings) -> String {
     let mut href = format!("/templates?new=1&prompt={}", encode_query_value(prompt));
-    if !negative.is_empty() {
-        href.push_str("&negative=");
-        href.push_str(&encode_query_value(negative));
+    let mut push = |key: &str, value: &str| {
+        if !value.is_empty() {
+            href.push_str(&format!("&{key}={}", encode_query_value(value)));
+        }
+    };
+    push("negative", negative);
+    push("model", settings.model.as_deref().unwrap_or_default());
+    if let Some((width, height)) = settings.size {
+        push("size", &format!("{width}x{height}"));
     }
+    push(
+        "steps",
+        &settings.steps.map(|s| s.to_string()).unwrap_or_default(),
+    );
+    push(
+        "cfg",
+        &settings.cfg.map(|c| c.to_string()).unwrap_or_default(),
+    );
+    push("sampler", settings.sampler.as_deref().unwrap_or_default());
+    push("styles", &settings.styles.join(","));
     href
 }
 
-/// What `?new=1&prompt=…&negative=…` asks the form to start with.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What `?new=1&…` asks the form to start with.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prefill {
     /// The prompt.
     pub prompt: String,
     /// The negative prompt.
     pub negative: String,
+    /// The Studio's settings to keep with it.
+    pub settings: TemplateSettings,
 }
 
 impl Prefill {
     /// The prefill the query asks for: only with `new=1` (or `new=true`).
+    /// Settings that do not parse are left out.
     pub fn from_query(query: &ParamsMap) -> Option<Self> {
         let wanted = query
             .get_str("new")
             .is_some_and(|new| matches!(new.trim(), "1" | "true"));
+        let text = |key: &str| query.get(key).filter(|v| !v.trim().is_empty());
+        let size = text("size").and_then(|size| {
+            let (w, h) = size.split_once('x')?;
+            Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+        });
+        let settings = TemplateSettings {
+            model: text("model"),
+            size,
+            steps: text("steps").and_then(|s| s.parse().ok()),
+            cfg: text("cfg").and_then(|c| c.parse().ok()),
+            sampler: text("sampler"),
+            styles: text("styles")
+                .map(|s| {
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
         wanted.then(|| Self {
             prompt: query.get("prompt").unwrap_or_default(),
             negative: query.get("negative").unwrap_or_default(),
+            settings,
         })
     }
 }
@@ -93,6 +134,7 @@ impl TemplateDraft {
             &TemplateInput {
                 prompt: prefill.prompt,
                 negative_prompt: prefill.negative,
+                settings: prefill.settings,
                 ..TemplateInput::default()
             },
         );
@@ -260,6 +302,27 @@ mod tests {
             Some(Prefill {
                 prompt: "a fox".into(),
                 negative: "blur".into(),
+                settings: TemplateSettings::default(),
+            })
+        );
+        let with_settings = Prefill::from_query(&query(&[
+            ("new", "1"),
+            ("prompt", "a fox"),
+            ("model", "comfyui:sd"),
+            ("size", "768x512"),
+            ("steps", "30"),
+            ("styles", "watercolor, user:abc"),
+            ("cfg", "nonsense"),
+        ]))
+        .map(|p| p.settings);
+        assert_eq!(
+            with_settings,
+            Some(TemplateSettings {
+                model: Some("comfyui:sd".into()),
+                size: Some((768, 512)),
+                steps: Some(30),
+                styles: vec!["watercolor".into(), "user:abc".into()],
+                ..TemplateSettings::default()
             })
         );
         assert_eq!(
@@ -271,12 +334,23 @@ mod tests {
 
     #[test]
     fn the_studio_link_encodes_the_prompt() {
-        let href = new_template_href("a {red|blue} fox & friends", "");
+        let none = TemplateSettings::default();
+        let href = new_template_href("a {red|blue} fox & friends", "", &none);
         assert_eq!(
             href,
             "/templates?new=1&prompt=a%20%7Bred%7Cblue%7D%20fox%20%26%20friends"
         );
-        let href = new_template_href("fox", "blurry, low quality");
+        let href = new_template_href("fox", "blurry, low quality", &none);
         assert!(href.ends_with("&negative=blurry%2C%20low%20quality"));
+        let settings = TemplateSettings {
+            size: Some((512, 768)),
+            styles: vec!["anime".into(), "pixel-art".into()],
+            ..TemplateSettings::default()
+        };
+        let href = new_template_href("fox", "", &settings);
+        assert!(
+            href.ends_with("&size=512x768&styles=anime%2Cpixel-art"),
+            "{href}"
+        );
     }
 }

@@ -82,7 +82,7 @@ mod tests {
 
     fn template(name: &str, category: &str, is_own: bool) -> PromptTemplate {
         PromptTemplate {
-            id: Uuid::now_v7(),
+            id: Uuid::from_u128(name.bytes().fold(0u128, |h, b| h * 31 + u128::from(b))),
             is_own,
             owner: if is_own { "me" } else { "ada" }.into(),
             name: name.into(),
