@@ -135,6 +135,28 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// The stand-in entry for a backend with no models to list.
+fn placeholder(provider: &dyn Provider) -> ModelInfo {
+    let status = provider.status();
+    let reason = status.last_error.unwrap_or_else(|| {
+        if status.checked_at.is_some() {
+            "It lists no models.".to_owned()
+        } else {
+            "Not reached yet; its models appear once it answers.".to_owned()
+        }
+    });
+    ModelInfo {
+        id: format!("{}:unavailable", provider.id()),
+        provider: provider.id().to_owned(),
+        provider_label: provider.label().to_owned(),
+        label: "No models".to_owned(),
+        description: reason.clone(),
+        available: false,
+        unavailable_reason: Some(reason),
+        capabilities: easel_domain::generation::Capabilities::default(),
+    }
+}
+
 /// The configured backends, by id.
 #[derive(Debug, Clone, Default)]
 pub struct ProviderRegistry {
@@ -168,9 +190,20 @@ impl ProviderRegistry {
         self.order.iter().filter_map(|id| self.providers.get(id))
     }
 
-    /// Every model of every backend, default first.
+    /// Every model of every backend, default first. A backend that lists
+    /// its models but has not been reached yet shows as one unavailable
+    /// placeholder, with the reason, so the picker says why it is missing.
     pub fn models(&self) -> Vec<ModelInfo> {
-        self.iter().flat_map(|p| p.models()).collect()
+        self.iter()
+            .flat_map(|provider| {
+                let models = provider.models();
+                if models.is_empty() {
+                    vec![placeholder(provider.as_ref())]
+                } else {
+                    models
+                }
+            })
+            .collect()
     }
 
     /// Every backend's status.
@@ -190,5 +223,57 @@ impl ProviderRegistry {
             .models()
             .into_iter()
             .find(|m| m.id == model_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Silent;
+
+    #[async_trait]
+    impl Provider for Silent {
+        fn id(&self) -> &str {
+            "silent"
+        }
+        fn label(&self) -> &str {
+            "Silent"
+        }
+        fn models(&self) -> Vec<ModelInfo> {
+            Vec::new()
+        }
+        fn concurrency(&self) -> usize {
+            1
+        }
+        async fn run(&self, _cx: &JobContext) -> Result<Vec<Generated>, ProviderError> {
+            Err(ProviderError::Fatal("never".into()))
+        }
+    }
+
+    #[test]
+    fn a_backend_without_models_shows_as_unavailable_with_a_reason() {
+        let registry = ProviderRegistry::new()
+            .with(Arc::new(instant::InstantProvider::new(1)))
+            .with(Arc::new(Silent));
+        let models = registry.models();
+        let silent = models
+            .iter()
+            .find(|m| m.provider == "silent")
+            .expect("listed");
+        assert!(!silent.available);
+        assert_eq!(silent.provider_label, "Silent");
+        assert!(silent.unavailable_reason.is_some());
+        assert!(
+            registry.model(&silent.id).is_none(),
+            "the placeholder cannot be submitted to"
+        );
+        assert!(
+            models
+                .iter()
+                .filter(|m| m.provider == "instant")
+                .all(|m| m.available)
+        );
     }
 }
