@@ -50,5 +50,7 @@ cargo test --release --lib --bins --tests
 
 say "browser tests (Playwright, Debian Chromium)"
 chmod 755 "$e2e_data"
-(cd end2end && EASEL_E2E_DATA_DIR="$e2e_data" npx playwright test)
+# Without DATABASE_URL: the e2e server runs its own embedded PostgreSQL in
+# the fresh data directory, exactly as `make run` does.
+(cd end2end && env -u DATABASE_URL EASEL_E2E_DATA_DIR="$e2e_data" npx playwright test)
 say "all tests passed"
