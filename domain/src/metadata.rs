@@ -1,5 +1,6 @@
 //! Metadata codecs: the AUTOMATIC1111 "parameters" infotext that Stable
-//! Diffusion tools write into PNGs and read back.
+//! Diffusion tools write into PNGs and read back, and ([`import`]) readers
+//! for the generation metadata other tools embed in image files.
 //!
 //! The layout is three parts:
 //!
@@ -14,6 +15,7 @@
 //! line holds `key: value` settings separated by `, `. Values that contain a
 //! separator are written as JSON strings, as AUTOMATIC1111 does.
 
+pub mod import;
 mod quote;
 mod settings;
 
