@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod backends;
-pub mod gallery;
+pub mod galleries;
 pub mod generation;
+pub mod images;
 pub mod library;

@@ -7,6 +7,7 @@ pub mod form;
 pub mod history_list;
 pub mod icons;
 pub mod layout;
+pub mod library_tabs;
 pub mod near_end;
 pub mod page;
 pub mod progress_socket;

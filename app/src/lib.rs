@@ -6,6 +6,8 @@
 //! once (see the workspace's `default-members`).
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod components;
 pub mod error;
 pub mod pages;
@@ -24,8 +26,9 @@ use leptos_router::{SsrMode, path};
 use crate::api::auth::{Login, Logout, Register, current_user};
 use crate::components::layout::AppLayout;
 use crate::pages::{
-    GalleryPage, HistoryPage, ImageDetailPage, LoginPage, NotFoundPage, RegisterPage, SettingsPage,
-    StudioPage, TemplatesPage,
+    GalleriesPage, GalleryDetailPage, GalleryPage, HistoryPage, ImageDetailPage, LoginPage,
+    NotFoundPage, PublicGalleryPage, RegisterPage, SettingsPage, SharePage, StudioPage,
+    TemplatesPage, TrashPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -121,6 +124,10 @@ pub fn App() -> impl IntoView {
                 // must be decided before the first byte (and header) is sent.
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                // Public pages: outside the signed-in shell, whole on the
+                // server (head tags for link previews, no JavaScript needed).
+                <Route path=path!("/g/:token") view=PublicGalleryPage ssr=SsrMode::Async />
+                <Route path=path!("/s/:token") view=SharePage ssr=SsrMode::Async />
                 <ProtectedParentRoute
                     path=path!("")
                     view=AppLayout
@@ -130,7 +137,10 @@ pub fn App() -> impl IntoView {
                 >
                     <Route path=path!("") view=StudioPage />
                     <Route path=path!("gallery") view=GalleryPage />
+                    <Route path=path!("gallery/trash") view=TrashPage />
                     <Route path=path!("gallery/:id") view=ImageDetailPage />
+                    <Route path=path!("galleries") view=GalleriesPage />
+                    <Route path=path!("galleries/:id") view=GalleryDetailPage />
                     <Route path=path!("templates") view=TemplatesPage />
                     <Route path=path!("history") view=HistoryPage />
                     <Route path=path!("settings") view=SettingsPage />

@@ -43,6 +43,12 @@ pub struct WebSettings {
     pub trust_proxy: bool,
     /// Largest request body accepted, in bytes.
     pub max_request_bytes: usize,
+    /// Largest image file one upload (import) may carry, in bytes; the
+    /// upload route has its own body limit, a multiple of this.
+    pub max_upload_file_bytes: usize,
+    /// Where people reach the studio (`--public-url`), for absolute links
+    /// such as a public page's `og:image`; else the request's own host.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebSettings {
@@ -51,6 +57,8 @@ impl Default for WebSettings {
             secure_cookies: SecureCookies::Auto,
             trust_proxy: false,
             max_request_bytes: 2 * 1024 * 1024,
+            max_upload_file_bytes: 50 * 1024 * 1024,
+            public_url: None,
         }
     }
 }
@@ -326,12 +334,130 @@ impl From<easel_engine::library::LibraryError> for AppError {
     }
 }
 
-impl From<easel_engine::gallery::GalleryError> for AppError {
-    fn from(err: easel_engine::gallery::GalleryError) -> Self {
-        use easel_engine::gallery::GalleryError as E;
+impl From<easel_engine::images::ImageError> for AppError {
+    fn from(err: easel_engine::images::ImageError) -> Self {
+        use easel_engine::images::ImageError as E;
         match err {
             E::NotFound => AppError::NotFound,
+            E::Invalid(invalid) => invalid.into(),
             E::Database(err) => database_error(err),
         }
     }
+}
+
+impl From<easel_engine::galleries::GalleryError> for AppError {
+    fn from(err: easel_engine::galleries::GalleryError) -> Self {
+        use easel_engine::galleries::GalleryError as E;
+        match err {
+            E::NotFound => AppError::NotFound,
+            E::Invalid(invalid) => invalid.into(),
+            E::NameTaken => AppError::Invalid {
+                field: "name".into(),
+                message: "You already have a gallery with that name.".into(),
+            },
+            E::TooMany => AppError::Invalid {
+                field: "name".into(),
+                message: format!(
+                    "You have {} galleries, the most one account may keep. Delete some first.",
+                    easel_engine::galleries::MAX_GALLERIES_PER_USER
+                ),
+            },
+            E::Database(err) => database_error(err),
+        }
+    }
+}
+
+/// The signed-in user of an axum route. Without a live session the route
+/// answers `Unauthorized` (or `Unavailable` when the database is down), as
+/// the same JSON a server function would send.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub SessionUser);
+
+/// The signed-in user, if any, of an axum route that anonymous visitors
+/// may use too (public pages and their files).
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<SessionUser>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, AppError> {
+        match session_of(parts)? {
+            SessionLookup::Authenticated(session) => Ok(CurrentUser(session.user.clone())),
+            SessionLookup::Unavailable => Err(AppError::Unavailable),
+            SessionLookup::Anonymous | SessionLookup::Invalid => Err(AppError::Unauthorized),
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, AppError> {
+        match session_of(parts)? {
+            SessionLookup::Authenticated(session) => Ok(MaybeUser(Some(session.user.clone()))),
+            // A public page still works while sessions cannot be read; the
+            // visitor is simply treated as anonymous.
+            _ => Ok(MaybeUser(None)),
+        }
+    }
+}
+
+/// The session the middleware found; its absence is a wiring bug.
+fn session_of(parts: &http::request::Parts) -> Result<&SessionLookup, AppError> {
+    parts
+        .extensions
+        .get::<RequestContext>()
+        .map(|context| &context.session)
+        .ok_or_else(|| {
+            tracing::error!("the session middleware did not run for this route");
+            AppError::Internal
+        })
+}
+
+/// Axum routes answer errors exactly as server functions do: the status
+/// of [`AppError::status`], the JSON body, and `Retry-After` when known.
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.retry_after_secs();
+        let mut response = (status, axum::Json(self)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+/// The absolute origin of this request's site, without a trailing slash:
+/// `--public-url` when set, else the scheme and `Host` of the request.
+pub async fn site_origin() -> Result<String, AppError> {
+    let state = app_state()?;
+    if let Some(url) = &state.web.public_url {
+        return Ok(url.trim_end_matches('/').to_owned());
+    }
+    let context = request_context().await?;
+    let headers: http::HeaderMap = leptos_axum::extract().await.map_err(|err| {
+        tracing::error!(error = %err, "could not read the request headers");
+        AppError::Internal
+    })?;
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|host| {
+            host.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = if context.https { "https" } else { "http" };
+    Ok(format!("{scheme}://{host}"))
 }

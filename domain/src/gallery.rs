@@ -7,6 +7,13 @@ use uuid::Uuid;
 
 use crate::generation::GenerationRequest;
 
+mod query;
+pub mod upload;
+
+pub use query::{
+    Aspect, ImageQuery, MAX_QUERY_TAGS, MAX_SEARCH_CHARS, MAX_TAG_CHARS, SortOrder, normalize_tag,
+};
+
 /// Thumbnail sizes made at write time (longest side, px).
 pub const THUMBNAIL_SIZES: [u32; 2] = [256, 512];
 
@@ -25,6 +32,9 @@ pub struct GalleryItem {
     pub height: u32,
     /// When it was made.
     pub created_at: DateTime<Utc>,
+    /// Starred by its owner.
+    #[serde(default)]
+    pub starred: bool,
 }
 
 impl GalleryItem {
@@ -58,13 +68,17 @@ pub struct GalleryPage {
     pub next_cursor: Option<GalleryCursor>,
 }
 
-/// A keyset position in the grid: the last item's `(created_at, id)`.
+/// A keyset position in the grid: the last item's `(created_at, id)`,
+/// and its star when the grid is sorted starred first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GalleryCursor {
     /// The last item's creation time.
     pub created_at: DateTime<Utc>,
     /// The last item's id.
     pub id: Uuid,
+    /// The last item's star (only read for [`SortOrder::Starred`]).
+    #[serde(default)]
+    pub starred: bool,
 }
 
 /// Everything known about one image.
@@ -89,4 +103,16 @@ pub struct ImageDetail {
     /// The prompt as the backend rewrote it (DALL-E 3), if it did.
     #[serde(default)]
     pub revised_prompt: Option<String>,
+    /// How it was made: `txt2img`, `upscale`, `import`, …
+    #[serde(default)]
+    pub operation: String,
+    /// Its tags, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The galleries that hold it: `(id, name)`.
+    #[serde(default)]
+    pub galleries: Vec<(Uuid, String)>,
+    /// When it went to the trash, if it is there.
+    #[serde(default)]
+    pub deleted_at: Option<DateTime<Utc>>,
 }

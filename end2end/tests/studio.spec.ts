@@ -99,7 +99,8 @@ test("generate with live progress, then find, remix and delete the image", async
   await expect(page.getByTestId("steps")).toHaveValue("150");
   await expect(page.getByTestId("remix-note")).toBeVisible();
 
-  // Delete, after confirming: back to a gallery without it.
+  // Delete, after confirming: back to a gallery without it; it waits in
+  // the trash, from where it can be restored.
   await page.goto(detailUrl);
   await page.getByTestId("delete-image").click();
   await screenshot(page, info, "confirm-delete");
@@ -107,8 +108,13 @@ test("generate with live progress, then find, remix and delete the image", async
   await expect(page).toHaveURL("/gallery");
   await expect(items).toHaveCount(1);
   await expect(items.first().locator("img")).toHaveAttribute("alt", forestPrompt);
-  const gone = await page.request.get(detailUrl.replace("/gallery/", "/images/"));
-  expect(gone.status()).toBe(404);
+  await page.goto("/gallery/trash");
+  await expect(page.getByTestId("trash-item")).toHaveCount(1);
+  await page.getByTestId("trash-item").click();
+  await page.getByTestId("restore").click();
+  await expect(page.getByTestId("trash-empty")).toBeVisible();
+  await page.goto("/gallery");
+  await expect(items).toHaveCount(2);
 });
 
 test("the studio checks a request before sending it", async ({ page }, info) => {

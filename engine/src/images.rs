@@ -1,41 +1,46 @@
-//! The user's own images: the grid (keyset pages), one image's detail,
-//! delete, and the file lookups the image routes serve from.
+//! The user's own images: the grid (keyset pages with search and
+//! filters), one image's detail, tags and stars, bulk actions, the trash,
+//! and the file lookups the image routes serve from.
+
+mod archive;
+mod bulk;
+mod filters;
+mod import;
+pub mod trash;
+
+pub use archive::ArchiveEntry;
+pub(crate) use filters::{push_query_filters, push_selection_ids};
+pub use import::{ImportError, ImportLimits, MAX_IMAGES_PER_USER};
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use easel_domain::gallery::{GalleryCursor, GalleryItem, GalleryPage, ImageDetail};
+use easel_domain::gallery::{
+    GalleryCursor, GalleryItem, GalleryPage, ImageDetail, ImageQuery, SortOrder,
+};
 use easel_domain::generation::GenerationRequest;
-use sqlx::PgPool;
+use sqlx::{PgPool, QueryBuilder};
 use uuid::Uuid;
 
 use crate::store::ImageStore;
 
-/// Why a gallery call failed.
+/// Why a call about images failed.
 #[derive(Debug, thiserror::Error)]
-pub enum GalleryError {
+pub enum ImageError {
     /// No such image, or not the user's.
     #[error("image not found")]
     NotFound,
+    /// Input that breaks a rule.
+    #[error(transparent)]
+    Invalid(#[from] easel_domain::ValidationError),
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-/// Which file of an image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFile {
-    /// The PNG.
-    Original,
-    /// The 256 px JPEG.
-    Thumbnail,
-    /// The 512 px JPEG.
-    ThumbnailLarge,
-}
-
 /// The service. Cheap to clone.
 #[derive(Debug, Clone)]
-pub struct Gallery {
+pub struct Images {
     db: PgPool,
     store: Arc<dyn ImageStore>,
 }
@@ -48,7 +53,11 @@ struct ItemRow {
     width: i32,
     height: i32,
     created_at: DateTime<Utc>,
+    starred: bool,
 }
+
+/// The grid's columns, on the alias `i`.
+const ITEM_COLUMNS: &str = "i.id, i.prompt, i.model, i.width, i.height, i.created_at, i.starred";
 
 impl From<ItemRow> for GalleryItem {
     fn from(row: ItemRow) -> Self {
@@ -59,11 +68,12 @@ impl From<ItemRow> for GalleryItem {
             width: row.width.max(0) as u32,
             height: row.height.max(0) as u32,
             created_at: row.created_at,
+            starred: row.starred,
         }
     }
 }
 
-impl Gallery {
+impl Images {
     /// Builds the service.
     pub fn new(db: PgPool, store: Arc<dyn ImageStore>) -> Self {
         Self { db, store }
@@ -74,30 +84,19 @@ impl Gallery {
         &self.store
     }
 
-    /// A page of the user's images, newest first, after `cursor`.
+    /// A page of the user's live images matching `query`, in its order,
+    /// after `cursor`.
     pub async fn list(
         &self,
         user_id: Uuid,
+        query: &ImageQuery,
         cursor: Option<GalleryCursor>,
         limit: u32,
-    ) -> Result<GalleryPage, GalleryError> {
+    ) -> Result<GalleryPage, ImageError> {
+        query.validate()?;
         let limit = limit.clamp(1, 200);
-        let mut rows: Vec<ItemRow> = sqlx::query_as(
-            r#"
-            select id, prompt, model, width, height, created_at
-            from generated_images
-            where user_id = $1
-              and ($2::timestamptz is null or (created_at, id) < ($2, $3))
-            order by created_at desc, id desc
-            limit $4
-            "#,
-        )
-        .bind(user_id)
-        .bind(cursor.map(|c| c.created_at))
-        .bind(cursor.map(|c| c.id))
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&self.db)
-        .await?;
+        let mut sql = list_statement("", user_id, query, cursor, limit);
+        let mut rows: Vec<ItemRow> = sql.build_query_as().fetch_all(&self.db).await?;
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let items: Vec<GalleryItem> = rows.into_iter().map(GalleryItem::from).collect();
@@ -106,14 +105,101 @@ impl Gallery {
                 items.last().map(|last| GalleryCursor {
                     created_at: last.created_at,
                     id: last.id,
+                    starred: last.starred,
                 })
             })
             .flatten();
         Ok(GalleryPage { items, next_cursor })
     }
 
+    /// How many live images match `query` (for "select all matching").
+    pub async fn count(&self, user_id: Uuid, query: &ImageQuery) -> Result<i64, ImageError> {
+        query.validate()?;
+        let mut sql = count_statement("", user_id, query);
+        Ok(sql.build_query_scalar().fetch_one(&self.db).await?)
+    }
+
+    /// The SQL and `EXPLAIN (ANALYZE, BUFFERS)` of the statement
+    /// [`Self::list`] runs, or [`Self::count`]'s when `limit` is `None`
+    /// (for `easel bench gallery --explain`).
+    pub async fn explain(
+        &self,
+        user_id: Uuid,
+        query: &ImageQuery,
+        cursor: Option<GalleryCursor>,
+        limit: Option<u32>,
+    ) -> Result<String, ImageError> {
+        const HEAD: &str = "explain (analyze, buffers) ";
+        let mut sql = match limit {
+            Some(limit) => list_statement(HEAD, user_id, query, cursor, limit.clamp(1, 200)),
+            None => count_statement(HEAD, user_id, query),
+        };
+        let text = sql.sql().to_owned();
+        let plan: Vec<String> = sql.build_query_scalar().fetch_all(&self.db).await?;
+        Ok(format!("{text}\n{}", plan.join("\n")))
+    }
+
+    /// A page of the user's trash, most recently deleted first. The
+    /// cursor's `created_at` holds the last item's deletion time here.
+    pub async fn list_trash(
+        &self,
+        user_id: Uuid,
+        cursor: Option<GalleryCursor>,
+        limit: u32,
+    ) -> Result<GalleryPage, ImageError> {
+        let limit = limit.clamp(1, 200);
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            item: ItemRow,
+            deleted_at: DateTime<Utc>,
+        }
+        let mut rows: Vec<Row> = sqlx::query_as(&format!(
+            "select {ITEM_COLUMNS}, i.deleted_at from generated_images i
+             where i.user_id = $1 and i.deleted_at is not null
+               and ($2::timestamptz is null or (i.deleted_at, i.id) < ($2, $3))
+             order by i.deleted_at desc, i.id desc
+             limit $4"
+        ))
+        .bind(user_id)
+        .bind(cursor.map(|c| c.created_at))
+        .bind(cursor.map(|c| c.id))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.db)
+        .await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next_cursor = more
+            .then(|| {
+                rows.last().map(|last| GalleryCursor {
+                    created_at: last.deleted_at,
+                    id: last.item.id,
+                    starred: false,
+                })
+            })
+            .flatten();
+        let items = rows
+            .into_iter()
+            .map(|r| GalleryItem::from(r.item))
+            .collect();
+        Ok(GalleryPage { items, next_cursor })
+    }
+
+    /// The user's tags on live images, most used first.
+    pub async fn tags(&self, user_id: Uuid) -> Result<Vec<(String, i64)>, ImageError> {
+        Ok(sqlx::query_as(
+            "select t.tag, count(*) from image_tags t
+             join generated_images i on i.id = t.image_id and i.deleted_at is null
+             where t.user_id = $1
+             group by t.tag order by count(*) desc, t.tag limit 500",
+        )
+        .bind(user_id)
+        .fetch_all(&self.db)
+        .await?)
+    }
+
     /// One of the user's images in full.
-    pub async fn detail(&self, user_id: Uuid, id: Uuid) -> Result<ImageDetail, GalleryError> {
+    pub async fn detail(&self, user_id: Uuid, id: Uuid) -> Result<ImageDetail, ImageError> {
         #[derive(sqlx::FromRow)]
         struct DetailRow {
             #[sqlx(flatten)]
@@ -124,24 +210,44 @@ impl Gallery {
             metadata: serde_json::Value,
             job_id: Option<Uuid>,
             byte_size: i64,
+            operation: String,
+            deleted_at: Option<DateTime<Utc>>,
+            tags: Vec<String>,
+            gallery_ids: Vec<Uuid>,
+            gallery_names: Vec<String>,
         }
         let row: DetailRow = sqlx::query_as(
             r#"
-            select id, prompt, model, width, height, created_at, negative_prompt, seed, parameters,
-                   metadata, job_id, byte_size
-            from generated_images where id = $1 and user_id = $2
+            select id, prompt, model, width, height, created_at, starred, negative_prompt, seed,
+                   parameters, metadata, job_id, byte_size, operation, deleted_at,
+                   array(select t.tag from image_tags t where t.image_id = i.id
+                         order by t.tag)::text[] as tags,
+                   array(select g.id from gallery_images gi join image_galleries g
+                         on g.id = gi.gallery_id where gi.image_id = i.id
+                         order by g.position, g.created_at) as gallery_ids,
+                   array(select g.name from gallery_images gi join image_galleries g
+                         on g.id = gi.gallery_id where gi.image_id = i.id
+                         order by g.position, g.created_at)::text[] as gallery_names
+            from generated_images i where id = $1 and user_id = $2
             "#,
         )
         .bind(id)
         .bind(user_id)
         .fetch_optional(&self.db)
         .await?
-        .ok_or(GalleryError::NotFound)?;
+        .ok_or(ImageError::NotFound)?;
+        // Imported images carry what could be read of their parameters;
+        // when that is not a request, the detail shows the prompt alone.
         let mut request: GenerationRequest =
-            serde_json::from_value(row.parameters).map_err(|err| {
-                tracing::error!(error = %err, image_id = %id, "an image's parameters do not parse");
-                GalleryError::NotFound
-            })?;
+            serde_json::from_value(row.parameters).unwrap_or_else(|_| GenerationRequest {
+                prompt: row.item.prompt.clone(),
+                negative_prompt: row.negative_prompt.clone(),
+                model: row.item.model.clone(),
+                width: row.item.width.max(1) as u32,
+                height: row.item.height.max(1) as u32,
+                count: 1,
+                ..GenerationRequest::default()
+            });
         // The exact seed of this image (a batch's images count up from the first).
         request.seed = easel_domain::generation::Seed::Fixed(row.seed);
         request.count = 1;
@@ -151,7 +257,12 @@ impl Gallery {
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned();
+        let galleries = row.gallery_ids.into_iter().zip(row.gallery_names).collect();
         Ok(ImageDetail {
+            operation: row.operation,
+            tags: row.tags,
+            galleries,
+            deleted_at: row.deleted_at,
             item: row.item.into(),
             negative_prompt: row.negative_prompt,
             seed: row.seed,
@@ -169,56 +280,89 @@ impl Gallery {
         })
     }
 
-    /// Deletes one of the user's images: the row first, then each file no
-    /// other row still uses (content-addressed files can be shared).
-    pub async fn delete(&self, user_id: Uuid, id: Uuid) -> Result<(), GalleryError> {
-        let keys: Option<(String, String, String)> = sqlx::query_as(
-            r#"
-            delete from generated_images where id = $1 and user_id = $2
-            returning image_path, thumbnail_path, thumbnail_large_path
-            "#,
+    /// Moves one of the user's images to the trash (see [`trash`]).
+    pub async fn delete(&self, user_id: Uuid, id: Uuid) -> Result<(), ImageError> {
+        let moved = sqlx::query(
+            "update generated_images set deleted_at = now(), updated_at = now()
+             where id = $1 and user_id = $2 and deleted_at is null",
         )
         .bind(id)
         .bind(user_id)
-        .fetch_optional(&self.db)
-        .await?;
-        let (image, thumb, large) = keys.ok_or(GalleryError::NotFound)?;
-        for key in [image, thumb, large] {
-            let shared: bool = sqlx::query_scalar(
-                r#"select exists(select 1 from generated_images
-                   where image_path = $1 or thumbnail_path = $1 or thumbnail_large_path = $1)"#,
-            )
-            .bind(&key)
-            .fetch_one(&self.db)
-            .await?;
-            if !shared && let Err(err) = self.store.delete(&key).await {
-                tracing::warn!(error = %err, %key, "could not delete an image file");
-            }
+        .execute(&self.db)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            return Err(ImageError::NotFound);
         }
-        tracing::info!(image_id = %id, "image deleted");
+        tracing::info!(image_id = %id, "image moved to the trash");
         Ok(())
     }
+}
 
-    /// The store key of one of the user's image files.
-    pub async fn file_key(
-        &self,
-        user_id: Uuid,
-        id: Uuid,
-        file: ImageFile,
-    ) -> Result<(String, Option<String>), GalleryError> {
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            r#"select image_path, thumbnail_path, thumbnail_large_path, prompt
-               from generated_images where id = $1 and user_id = $2"#,
-        )
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(&self.db)
-        .await?;
-        let (image, thumb, large, prompt) = row.ok_or(GalleryError::NotFound)?;
-        Ok(match file {
-            ImageFile::Original => (image, Some(prompt)),
-            ImageFile::Thumbnail => (thumb, None),
-            ImageFile::ThumbnailLarge => (large, None),
-        })
+/// The statement of [`Images::list`], after `head` (an `explain`, or "").
+fn list_statement(
+    head: &str,
+    user_id: Uuid,
+    query: &ImageQuery,
+    cursor: Option<GalleryCursor>,
+    limit: u32,
+) -> QueryBuilder<'static, sqlx::Postgres> {
+    let mut sql = QueryBuilder::new(format!("{head}select "));
+    sql.push(ITEM_COLUMNS).push(" from generated_images i");
+    push_query_filters(&mut sql, user_id, query);
+    push_keyset(&mut sql, query.sort, cursor);
+    sql.push(" limit ").push_bind(i64::from(limit) + 1);
+    sql
+}
+
+/// The statement of [`Images::count`], after `head`.
+fn count_statement(
+    head: &str,
+    user_id: Uuid,
+    query: &ImageQuery,
+) -> QueryBuilder<'static, sqlx::Postgres> {
+    let mut sql = QueryBuilder::new(format!("{head}select count(*) from generated_images i"));
+    push_query_filters(&mut sql, user_id, query);
+    sql
+}
+
+/// Orders the grid and continues after `cursor`: `(created_at, id)`
+/// descending or ascending, or `(starred, created_at, id)` descending, each
+/// the exact order of a partial index, so any page is one index range scan.
+fn push_keyset(
+    sql: &mut QueryBuilder<'_, sqlx::Postgres>,
+    sort: SortOrder,
+    cursor: Option<GalleryCursor>,
+) {
+    match (sort, cursor) {
+        (SortOrder::Newest, Some(c)) => {
+            sql.push(" and (i.created_at, i.id) < (")
+                .push_bind(c.created_at)
+                .push(", ")
+                .push_bind(c.id)
+                .push(")");
+        }
+        (SortOrder::Oldest, Some(c)) => {
+            sql.push(" and (i.created_at, i.id) > (")
+                .push_bind(c.created_at)
+                .push(", ")
+                .push_bind(c.id)
+                .push(")");
+        }
+        (SortOrder::Starred, Some(c)) => {
+            sql.push(" and (i.starred, i.created_at, i.id) < (")
+                .push_bind(c.starred)
+                .push(", ")
+                .push_bind(c.created_at)
+                .push(", ")
+                .push_bind(c.id)
+                .push(")");
+        }
+        (_, None) => {}
     }
+    sql.push(match sort {
+        SortOrder::Newest => " order by i.created_at desc, i.id desc",
+        SortOrder::Oldest => " order by i.created_at, i.id",
+        SortOrder::Starred => " order by i.starred desc, i.created_at desc, i.id desc",
+    });
 }

@@ -11,12 +11,14 @@ pub mod builtin;
 pub mod png_meta;
 pub mod previews;
 mod resample;
+pub mod strip;
 
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageError, ImageReader, RgbImage};
 
-pub use png_meta::{PngMetadata, encode_png, encode_png_rgba, read_png_metadata};
+pub use png_meta::{PngMetadata, encode_png, encode_png_rgba, read_png_metadata, strip_png_text};
+pub use strip::strip_metadata;
 
 /// What can go wrong reading or writing images.
 #[derive(Debug, thiserror::Error)]

@@ -7,17 +7,21 @@
 //! - [`worker`]: claims jobs, runs them, stores their results.
 //! - [`hub`]: live progress fan-out, in-process and across instances.
 //! - [`imaging`] and [`store`]: pixels, metadata, thumbnails, durable bytes.
-//! - [`generation`] and [`gallery`]: the services the web layer calls.
+//! - [`generation`] and [`images`]: the services the web layer calls.
+//! - [`galleries`] and [`access`]: galleries, public pages, share links,
+//!   and the one decision of who may read an image.
 //! - [`library`]: prompt templates, style presets, wildcards, history.
 //!
 //! The web layer (`app`'s server functions, `server`'s routes) calls into
 //! an [`Engine`], which it gets from its state. Nothing here knows Leptos.
 
+pub mod access;
 pub mod accounts;
 pub mod db;
-pub mod gallery;
+pub mod galleries;
 pub mod generation;
 pub mod hub;
+pub mod images;
 pub mod imaging;
 pub mod jobs;
 pub mod library;
@@ -31,9 +35,10 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use crate::gallery::Gallery;
+use crate::galleries::Galleries;
 use crate::generation::{Generation, GenerationLimits};
 use crate::hub::ProgressHub;
+use crate::images::Images;
 use crate::jobs::QueueSettings;
 use crate::providers::ProviderRegistry;
 use crate::store::ImageStore;
@@ -64,7 +69,9 @@ pub struct Engine {
     /// Generation: models, submit, cancel, jobs.
     pub generation: Generation,
     /// The user's images.
-    pub gallery: Gallery,
+    pub images: Images,
+    /// Galleries, public pages and share links.
+    pub galleries: Galleries,
     /// Templates, styles, wildcards and history.
     pub library: crate::library::Library,
     /// Style preview thumbnails.
@@ -95,7 +102,8 @@ impl Engine {
                 setup.queue,
                 setup.limits,
             ),
-            gallery: Gallery::new(db.clone(), setup.store),
+            images: Images::new(db.clone(), setup.store),
+            galleries: Galleries::new(db.clone()),
             library: crate::library::Library::new(db.clone()),
             previews: crate::imaging::previews::StylePreviews::new(setup.preview_cache.clone()),
             hub,
@@ -112,7 +120,7 @@ impl Engine {
             self.db.clone(),
             self.hub.clone(),
             (*self.providers).clone(),
-            Arc::clone(self.gallery.store()),
+            Arc::clone(self.images.store()),
             self.queue,
         )
     }

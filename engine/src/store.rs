@@ -6,14 +6,20 @@
 //! handed to the browser without revealing anything but the content.
 //!
 //! [`ImageStore`] is the seam; [`LocalStore`] keeps objects on local disk.
+//! [`check_store`] compares the store with the database (`easel store check`).
 
+mod check;
 mod key;
 mod local;
+mod references;
 
 use std::path::PathBuf;
+use std::time::SystemTime;
 
+pub use check::{Finding, StoreCheckError, StoreCheckReport, check_store};
 pub use key::{EXTENSIONS, object_key, validate_key};
 pub use local::LocalStore;
+pub(crate) use references::{delete_unreferenced, referenced_keys};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +47,15 @@ pub struct StoredObject {
     pub sha256: String,
 }
 
+/// An object found by [`ImageStore::list`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    /// The object's key.
+    pub key: String,
+    /// When it was last written, where the store knows.
+    pub modified: Option<SystemTime>,
+}
+
 /// Where image bytes live.
 #[async_trait::async_trait]
 pub trait ImageStore: Send + Sync + std::fmt::Debug {
@@ -55,6 +70,10 @@ pub trait ImageStore: Send + Sync + std::fmt::Debug {
 
     /// Deletes an object; deleting a missing object is not an error.
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
+
+    /// Every object in the store (in no particular order); temporary files
+    /// and anything else not shaped like a key are left out.
+    async fn list(&self) -> Result<Vec<StoredEntry>, StoreError>;
 }
 
 #[cfg(test)]

@@ -32,6 +32,9 @@ pub enum Command {
     /// Manage the database.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Check the image store against the database.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Run generation workers only (no web server), next to GPU hosts or
     /// to add capacity; they claim jobs from the same database.
     Worker,
@@ -63,4 +66,22 @@ pub enum UserCommand {
 pub enum DbCommand {
     /// Apply pending migrations and exit (`serve` also applies them at start).
     Migrate,
+}
+
+/// `easel store ...`
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Report files no image references, and images whose original or
+    /// thumbnails are missing; exits non-zero while problems remain.
+    Check {
+        /// Also fix them: delete orphan files (older than the grace),
+        /// make missing thumbnails again from the original, and delete
+        /// images whose original is gone.
+        #[arg(long)]
+        repair: bool,
+        /// Minutes an unreferenced file is left alone, as a job may have
+        /// written it and not yet saved its image.
+        #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+        grace_minutes: u32,
+    },
 }

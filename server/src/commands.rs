@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::Context;
 
-use crate::cli::{DbCommand, UserCommand};
+use crate::cli::{DbCommand, StoreCommand, UserCommand};
 use crate::config::Config;
 use crate::database::Database;
 
@@ -45,6 +45,31 @@ pub async fn db(config: Config, command: DbCommand) -> anyhow::Result<()> {
             let database = Database::open(&config).await?;
             database.close().await;
             println!("migrations applied");
+            Ok(())
+        }
+    }
+}
+
+/// `easel store ...`
+pub async fn store(config: Config, command: StoreCommand) -> anyhow::Result<()> {
+    match command {
+        StoreCommand::Check {
+            repair,
+            grace_minutes,
+        } => {
+            let database = Database::open(&config).await?;
+            let state = crate::app_state(&config, database.pool.clone());
+            let grace = chrono::Duration::minutes(i64::from(grace_minutes));
+            let store = state.engine.images.store();
+            let result =
+                easel_engine::store::check_store(&database.pool, store.as_ref(), repair, grace)
+                    .await;
+            database.close().await;
+            let report = result.context("checking the image store")?;
+            println!("{report}");
+            let left = report.problems_left();
+            let hint = if repair { "" } else { "; --repair fixes them" };
+            anyhow::ensure!(left == 0, "the image store has {left} problems{hint}");
             Ok(())
         }
     }

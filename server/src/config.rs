@@ -144,6 +144,16 @@ pub struct Settings {
     #[arg(long, env = "EASEL_SESSION_DAYS", value_name = "DAYS", global = true)]
     pub session_days: Option<u32>,
 
+    /// Days an image stays in the trash before it is deleted for good, with
+    /// its files. [default: 30]
+    #[arg(
+        long,
+        env = "EASEL_TRASH_RETENTION_DAYS",
+        value_name = "DAYS",
+        global = true
+    )]
+    pub trash_retention_days: Option<u32>,
+
     /// Window, in minutes, over which failed log-ins are counted.
     /// [default: 15]
     #[arg(
@@ -182,6 +192,16 @@ pub struct Settings {
         global = true
     )]
     pub max_request_bytes: Option<usize>,
+
+    /// Largest image file accepted by an upload (import), in MiB; one
+    /// upload may carry up to 20 such files. [default: 50]
+    #[arg(
+        long,
+        env = "EASEL_UPLOAD_MAX_FILE_MB",
+        value_name = "MIB",
+        global = true
+    )]
+    pub upload_max_file_mb: Option<u32>,
 
     /// Log filter, in tracing's EnvFilter syntax; RUST_LOG overrides it.
     /// [default: info,sqlx=warn]
@@ -297,6 +317,8 @@ pub struct Config {
     pub registration: Registration,
     /// Session lifetime.
     pub session_ttl: Duration,
+    /// How long trashed images are kept.
+    pub trash_retention: Duration,
     /// Log-in limiter window.
     pub login_window: Duration,
     /// Failures per account within the window.
@@ -305,6 +327,8 @@ pub struct Config {
     pub login_max_failures_per_address: u32,
     /// Largest request body.
     pub max_request_bytes: usize,
+    /// Largest uploaded image file, in MiB.
+    pub upload_max_file_mb: u32,
     /// Log filter.
     pub log: String,
     /// Log format.
@@ -367,6 +391,7 @@ impl Settings {
             site_root: self.site_root.or(base.site_root),
             registration: self.registration.or(base.registration),
             session_days: self.session_days.or(base.session_days),
+            trash_retention_days: self.trash_retention_days.or(base.trash_retention_days),
             login_window_minutes: self.login_window_minutes.or(base.login_window_minutes),
             login_max_failures_per_account: self
                 .login_max_failures_per_account
@@ -375,6 +400,7 @@ impl Settings {
                 .login_max_failures_per_address
                 .or(base.login_max_failures_per_address),
             max_request_bytes: self.max_request_bytes.or(base.max_request_bytes),
+            upload_max_file_mb: self.upload_max_file_mb.or(base.upload_max_file_mb),
             log: self.log.or(base.log),
             log_format: self.log_format.or(base.log_format),
             shutdown_timeout_secs: self.shutdown_timeout_secs.or(base.shutdown_timeout_secs),
@@ -465,6 +491,13 @@ impl Settings {
             session_ttl: Duration::from_secs(
                 u64::from(positive(self.session_days, 30, "session_days")?) * 86_400,
             ),
+            trash_retention: Duration::from_secs(
+                u64::from(positive(
+                    self.trash_retention_days,
+                    30,
+                    "trash_retention_days",
+                )?) * 86_400,
+            ),
             login_window: Duration::from_secs(
                 u64::from(positive(
                     self.login_window_minutes,
@@ -483,6 +516,7 @@ impl Settings {
                 "login_max_failures_per_address",
             )?,
             max_request_bytes,
+            upload_max_file_mb: upload_max_file_mb(self.upload_max_file_mb)?,
             log: self.log.unwrap_or_else(|| "info,sqlx=warn".into()),
             log_format: self.log_format.unwrap_or(LogFormat::Pretty),
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout_secs.unwrap_or(30)),
@@ -492,6 +526,17 @@ impl Settings {
             backends,
         })
     }
+}
+
+/// The per-file upload limit: 1 to 1024 MiB (decoding bounds pixels
+/// anyway; bigger files are not images anyone made).
+fn upload_max_file_mb(value: Option<u32>) -> anyhow::Result<u32> {
+    let value = value.unwrap_or(50);
+    anyhow::ensure!(
+        (1..=1024).contains(&value),
+        "upload_max_file_mb must be between 1 and 1024"
+    );
+    Ok(value)
 }
 
 impl Config {

@@ -68,6 +68,8 @@ pub fn app_state_with(config: &Config, pool: PgPool, setup: GenerationSetup) -> 
             },
             trust_proxy: config.trust_proxy,
             max_request_bytes: config.max_request_bytes,
+            max_upload_file_bytes: config.upload_max_file_mb as usize * 1024 * 1024,
+            public_url: config.public_url.clone(),
         },
     }
 }

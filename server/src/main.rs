@@ -28,6 +28,7 @@ fn main() -> ExitCode {
             Command::Serve => easel_server::serve::run(config).await,
             Command::User(command) => easel_server::commands::user(config, command).await,
             Command::Db(command) => easel_server::commands::db(config, command).await,
+            Command::Store(command) => easel_server::commands::store(config, command).await,
             Command::Worker => easel_server::serve::run_worker(config).await,
             Command::Bench(args) => easel_server::bench::run(config, args).await,
         }

@@ -1,23 +1,26 @@
 //! The axum router: pages, server functions, health checks and static
 //! files, behind request ids, tracing and compression.
 
+mod archive;
 mod health;
 mod images;
 mod progress;
 mod server_fns;
 mod styles;
+mod upload;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use easel_app::ssr::{AppState, session_middleware};
 use easel_app::{App, shell};
 use http::HeaderName;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -49,14 +52,11 @@ pub fn build(state: AppState) -> Router {
         context.clone(),
         render_shell.clone(),
     );
-    let app_routes = Router::new()
-        .route("/api/{*fn_name}", post(server_fns::handle))
-        .route("/ws/progress", get(progress::progress_socket))
-        .route("/images/{id}", get(images::original))
-        .route("/images/{id}/download", get(images::download))
-        .route("/images/{id}/thumb/{size}", get(images::thumbnail))
-        .route("/styles/user/{file}", get(styles::user_preview))
-        .route("/styles/{file}", get(styles::builtin_preview))
+    let app_routes = app_routes(&state)
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
         .leptos_routes_with_handler(routes, get(render_page))
         .layer(from_fn_with_state(state.clone(), session_middleware));
 
@@ -82,7 +82,10 @@ pub fn build(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.web.max_request_bytes))
         // gzip only (the one compression feature enabled): fast, and static
         // assets come precompressed with brotli from `--precompress`.
-        .layer(CompressionLayer::new())
+        // Zips of images are already compressed: gzip would only cost CPU.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/zip")),
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -94,6 +97,47 @@ pub fn build(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         )
         .with_state(state)
+}
+
+/// Every route besides the pages, the health checks and the static files,
+/// as a table: `build` registers exactly these, and the access-matrix test
+/// walks the same list, so a route added here without a matrix entry fails
+/// that test.
+fn app_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/api/{*fn_name}", post(server_fns::handle)),
+        ("/ws/progress", get(progress::progress_socket)),
+        (
+            easel_domain::gallery::upload::UPLOAD_PATH,
+            // Its own body limit: many image files, not a small form.
+            post(upload::upload_images)
+                .layer(DefaultBodyLimit::max(upload::body_limit(&state.web))),
+        ),
+        (
+            "/images/archive",
+            get(archive::download_matching).post(archive::download_selected),
+        ),
+        ("/images/{id}", get(images::original)),
+        ("/images/{id}/download", get(images::download)),
+        ("/images/{id}/thumb/{size}", get(images::thumbnail)),
+        ("/g/{token}/images/{id}", get(images::gallery_original)),
+        (
+            "/g/{token}/images/{id}/thumb/{size}",
+            get(images::gallery_thumbnail),
+        ),
+        ("/s/{token}/image", get(images::share_original)),
+        ("/s/{token}/thumb/{size}", get(images::share_thumbnail)),
+        ("/styles/user/{file}", get(styles::user_preview)),
+        ("/styles/{file}", get(styles::builtin_preview)),
+    ]
+}
+
+/// The paths of [`app_routes`], for the access-matrix test.
+pub fn route_paths(state: &AppState) -> Vec<&'static str> {
+    app_routes(state)
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
 }
 
 /// One span per request. The query string is left out: it may carry

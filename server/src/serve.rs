@@ -12,7 +12,8 @@ use tokio::sync::watch;
 use crate::config::Config;
 use crate::database::Database;
 
-/// How often expired sessions and old log-in attempts are pruned.
+/// How often expired sessions and old log-in attempts are pruned, and the
+/// trash is purged of images past the retention period.
 const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// Serves until a shutdown signal, then drains requests (up to the
@@ -33,7 +34,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let maintenance = tokio::spawn(maintain(state.engine.clone(), stop_rx.clone()));
+    let maintenance = tokio::spawn(maintain(
+        state.engine.clone(),
+        config.trash_retention,
+        stop_rx.clone(),
+    ));
     let generation = match start_generation(&config, &state.engine).await {
         Ok(generation) => generation,
         Err(err) => {
@@ -87,7 +92,9 @@ async fn drain(
     }
 }
 
-async fn maintain(engine: Engine, mut stop: watch::Receiver<bool>) {
+/// Hourly upkeep, starting at once: prunes sessions and log-in attempts,
+/// and purges the trash.
+async fn maintain(engine: Engine, trash_retention: Duration, mut stop: watch::Receiver<bool>) {
     let mut ticker = tokio::time::interval(PRUNE_EVERY);
     loop {
         tokio::select! {
@@ -102,6 +109,22 @@ async fn maintain(engine: Engine, mut stop: watch::Receiver<bool>) {
             ),
             Err(err) => tracing::warn!(error = %err, "pruning failed"),
         }
+        purge_trash(&engine, trash_retention).await;
+    }
+}
+
+/// Deletes for good the images trashed longer than `retention` ago.
+async fn purge_trash(engine: &Engine, retention: Duration) {
+    let retention = chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::MAX);
+    match engine.images.purge_expired(retention).await {
+        Ok(report) if report.rows > 0 => tracing::info!(
+            rows = report.rows,
+            files = report.files,
+            retention_days = retention.num_days(),
+            "purged the trash"
+        ),
+        Ok(_) => tracing::debug!("nothing in the trash to purge"),
+        Err(err) => tracing::warn!(error = %err, "purging the trash failed"),
     }
 }
 

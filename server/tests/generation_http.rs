@@ -235,7 +235,8 @@ async fn a_generation_lands_in_the_gallery_with_its_metadata_and_only_its_owner_
     let files = walk(dir.path());
     assert_eq!(files.len(), 2, "{files:?}");
 
-    // Delete removes the row and the files.
+    // Delete moves it to the trash: out of the grid, files kept (its owner
+    // still sees it in the trash); deleting it for good removes the files.
     let deleted = call_json(
         &app,
         "gallery/delete",
@@ -244,6 +245,18 @@ async fn a_generation_lands_in_the_gallery_with_its_metadata_and_only_its_owner_
     )
     .await;
     assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    let grid = call_json(&app, "gallery/list", serde_json::json!({}), Some(&alice)).await;
+    assert_eq!(grid.json()["items"].as_array().unwrap().len(), 0);
+    assert_eq!(walk(dir.path()).len(), 2, "the trash keeps the files");
+    let purged = call_json(
+        &app,
+        "gallery/bulk",
+        serde_json::json!({"selection": {"kind": "trash"}, "action": {"kind": "delete_forever"}}),
+        Some(&alice),
+    )
+    .await;
+    assert_eq!(purged.status, StatusCode::OK, "{}", purged.body);
+    assert_eq!(purged.json()["affected"], 1);
     assert_eq!(
         get_bytes(&app, &format!("/images/{image_id}"), Some(&alice), &[])
             .await

@@ -21,8 +21,8 @@ use uuid::Uuid;
 
 use self::form_state::StudioForm;
 use self::generate_form::GenerateForm;
-use crate::api::gallery::get_image;
 use crate::api::generation::list_models;
+use crate::api::images::get_image;
 use crate::api::library::{get_history, get_template};
 use crate::components::HistoryList;
 use crate::components::progress_socket::provide_job_store;
@@ -54,12 +54,15 @@ pub fn StudioPage() -> impl IntoView {
         scroll_to_top();
     });
 
+    let dropped = RwSignal::new(None::<DropOutcome>);
     view! {
         <Title text="Studio" />
+        <div on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=move |ev| load_dropped(ev, form, dropped) data-testid="studio-drop">
         <StudioHeader />
         <div class="mt-6 grid items-start gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)] xl:grid-cols-[minmax(0,25rem)_minmax(0,1fr)]">
             <div class="min-w-0 space-y-3">
                 <RemixNote remix />
+                <DropNote dropped />
                 <Transition fallback=FormSkeleton>
                     {move || models.get().map(|result| match result {
                         Ok(models) => view! { <StudioControls form models /> }.into_any(),
@@ -75,6 +78,79 @@ pub fn StudioPage() -> impl IntoView {
                 <SidePanel model_labels on_reuse form />
             </div>
         </div>
+        </div>
+    }
+}
+
+/// What a file dropped on the Studio gave the form.
+#[derive(Debug, Clone, PartialEq)]
+enum DropOutcome {
+    /// Loaded from this file, by this tool; these fields could not be used.
+    Loaded {
+        file: String,
+        tool: &'static str,
+        unmapped: Vec<String>,
+    },
+    /// The file carries no settings Easel can read.
+    Nothing(String),
+}
+
+/// Reads the settings embedded in a file dropped on the Studio (in the
+/// browser: nothing is uploaded) and fills the form with them.
+fn load_dropped(
+    ev: leptos::ev::DragEvent,
+    form: StudioForm,
+    dropped: RwSignal<Option<DropOutcome>>,
+) {
+    ev.prevent_default();
+    #[cfg(feature = "hydrate")]
+    {
+        let files = crate::browser::files::list_files(ev.data_transfer().and_then(|d| d.files()));
+        let Some(file) = files.into_iter().next() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            let outcome = match crate::browser::files::read_bytes(&file).await {
+                Ok(bytes) => match easel_domain::metadata::import::read_generation_metadata(&bytes)
+                {
+                    Ok(Some(imported)) => DropOutcome::Loaded {
+                        file: name,
+                        tool: imported.source.label(),
+                        unmapped: form.load_imported(&imported),
+                    },
+                    _ => DropOutcome::Nothing(name),
+                },
+                Err(_) => DropOutcome::Nothing(name),
+            };
+            dropped.set(Some(outcome));
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (form, dropped);
+}
+
+/// What a dropped file gave, and what it could not.
+#[component]
+fn DropNote(dropped: RwSignal<Option<DropOutcome>>) -> impl IntoView {
+    move || {
+        dropped.get().map(|outcome| match outcome {
+            DropOutcome::Loaded { file, tool, unmapped } => view! {
+                <div class="rounded-xl bg-violet-500/10 px-3.5 py-2.5 text-sm text-violet-100 ring-1 ring-inset ring-violet-400/25" data-testid="drop-note">
+                    <p>{format!("Settings loaded from {file} ({tool}).")}</p>
+                    {(!unmapped.is_empty()).then(|| view! {
+                        <p class="mt-1 text-xs text-violet-200/80" data-testid="drop-unmapped">
+                            {format!("Not used here: {}.", unmapped.join("; "))}
+                        </p>
+                    })}
+                </div>
+            }.into_any(),
+            DropOutcome::Nothing(file) => view! {
+                <p role="alert" class="rounded-xl bg-amber-500/10 px-3.5 py-2.5 text-sm text-amber-100 ring-1 ring-inset ring-amber-400/25" data-testid="drop-note">
+                    {format!("{file} carries no generation settings Easel can read.")}
+                </p>
+            }.into_any(),
+        })
     }
 }
 

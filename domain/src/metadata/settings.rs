@@ -57,13 +57,17 @@ pub(super) fn parse_line(line: &str) -> Option<Vec<(String, String)>> {
     let mut i = 0;
     while i < chars.len() {
         match match_pair(&chars, i) {
-            Some((key, value, end)) => {
+            Ok((key, value, end)) => {
                 found.push((key, value));
                 i = end;
             }
-            None => {
-                only_pairs &= chars[i].is_whitespace();
-                i += 1;
+            Err(resume) => {
+                // Every start before `resume` fails the same way, so the
+                // scan skips them: linear, where retrying each character of
+                // a long run of key characters was quadratic.
+                let resume = resume.max(i + 1).min(chars.len());
+                only_pairs &= chars[i..resume].iter().all(|c| c.is_whitespace());
+                i = resume;
             }
         }
     }
@@ -74,15 +78,19 @@ pub(super) fn parse_line(line: &str) -> Option<Vec<(String, String)>> {
 }
 
 /// Matches one pair starting at `start`: the key, the unquoted value and the
-/// index just past the pair and its comma.
-fn match_pair(chars: &[char], start: usize) -> Option<(String, String, usize)> {
+/// index just past the pair and its comma. When there is no pair there,
+/// the index the next try should start from: no start before it can match,
+/// since each would scan the same run of key characters to the same
+/// character that is not a colon.
+fn match_pair(chars: &[char], start: usize) -> Result<(String, String, usize), usize> {
     let mut i = start;
     while i < chars.len() && chars[i].is_whitespace() {
         i += 1;
     }
     let key_start = i;
-    if !is_word(*chars.get(i)?) {
-        return None;
+    match chars.get(i) {
+        Some(&c) if is_word(c) => {}
+        _ => return Err(start + 1),
     }
     i += 1;
     let rest_start = i;
@@ -90,7 +98,7 @@ fn match_pair(chars: &[char], start: usize) -> Option<(String, String, usize)> {
         i += 1;
     }
     if i == rest_start || chars.get(i) != Some(&':') {
-        return None;
+        return Err(i);
     }
     let key: String = chars[key_start..i].iter().collect();
     i += 1;
@@ -115,7 +123,7 @@ fn match_pair(chars: &[char], start: usize) -> Option<(String, String, usize)> {
     } else {
         end
     };
-    Some((key.trim().to_owned(), value, next))
+    Ok((key.trim().to_owned(), value, next))
 }
 
 /// The end of a quoted value at `start` (just past its closing quote), when

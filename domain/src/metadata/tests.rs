@@ -140,3 +140,17 @@ fn set_replaces_in_place() {
     assert_eq!(info.settings[3], ("Seed".to_owned(), "7".to_owned()));
     assert_eq!(info.settings.len(), 6);
 }
+
+/// A long settings line whose first part is one run of key characters with
+/// no colon (a pasted paragraph) still parses, and its settings are found:
+/// the scan skips the run once instead of retrying at each of its
+/// characters (which took hours at this length).
+#[test]
+fn a_long_run_without_a_colon_does_not_stall_the_settings_scan() {
+    let run = "word ".repeat(60_000);
+    let text = format!("a prompt\n{run}, Steps: 20, Seed: 5, Size: 512x512");
+    let info = Infotext::parse(&text);
+    assert_eq!(info.get("Steps"), Some("20"));
+    assert_eq!(info.get("Seed"), Some("5"));
+    assert_eq!(info.prompt, "a prompt");
+}

@@ -175,3 +175,19 @@ fn read_text_chunk(header: &[u8], chunk: &[u8]) -> Option<(String, String)> {
     chunk.decompress_text_with_limit(MAX_TEXT_BYTES).ok()?;
     Some((chunk.keyword.clone(), chunk.get_text().ok()?))
 }
+
+/// The PNG without its text and EXIF chunks (`tEXt`, `zTXt`, `iTXt`,
+/// `eXIf`): what a public page serves when its owner hides the parameters.
+/// The pixels are copied byte for byte.
+pub fn strip_png_text(bytes: &[u8]) -> Result<Vec<u8>, ImagingError> {
+    let chunks = split_chunks(bytes)?;
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&SIGNATURE);
+    for chunk in chunks
+        .iter()
+        .filter(|c| !matches!(&c.kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf"))
+    {
+        out.extend_from_slice(chunk.raw);
+    }
+    Ok(out)
+}

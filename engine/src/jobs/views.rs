@@ -31,7 +31,7 @@ const VIEW_COLUMNS: &str = r#"
     j.id, j.status::text as status, j.model, j.request, j.created_at, j.progress_step,
     j.progress_total, j.preview, j.error, j.attempts, j.event_seq,
     coalesce((select array_agg(i.id order by i.batch_index) from generated_images i
-              where i.job_id = j.id), '{}') as image_ids,
+              where i.job_id = j.id and i.deleted_at is null), '{}') as image_ids,
     case when j.status = 'queued' then
         (select count(*) from generation_jobs q
          where q.status = 'queued' and q.provider = j.provider

@@ -58,7 +58,7 @@ impl HistoryRow {
 
 /// The columns of an entry, with its first images (`h` is the entry).
 const COLUMNS: &str = "h.id, h.prompt, h.negative_prompt, h.model, h.parameters, h.expanded, h.job_ids, \
-    array(select i.id from generated_images i where i.user_id = h.user_id and i.job_id = any(h.job_ids) \
+    array(select i.id from generated_images i where i.user_id = h.user_id and i.job_id = any(h.job_ids) and i.deleted_at is null \
           order by i.created_at, i.batch_index limit 8) as image_ids, \
     h.starred, h.created_at";
 

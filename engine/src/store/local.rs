@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use sha2::{Digest, Sha256};
 
 use super::key::{object_key, validate_key};
-use super::{ImageStore, StoreError, StoredObject};
+use super::{ImageStore, StoreError, StoredEntry, StoredObject};
 
 /// Where temporary files are written, under the root: the same filesystem
 /// as the objects, so the final rename is atomic. Keys never start with `.`.
@@ -76,6 +76,68 @@ impl ImageStore for LocalStore {
             Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error.into()),
             _ => Ok(()),
         }
+    }
+
+    async fn list(&self) -> Result<Vec<StoredEntry>, StoreError> {
+        let root = self.root.clone();
+        blocking(move || list_objects(&root)).await
+    }
+}
+
+/// Walks the two directory levels under `root` and returns every file whose
+/// relative path is a valid key. `.tmp` and anything else misshapen is
+/// skipped (a key's directories are always two hex digits).
+fn list_objects(root: &Path) -> Result<Vec<StoredEntry>, StoreError> {
+    let mut found = Vec::new();
+    for first in subdirectories(root)? {
+        for second in subdirectories(&root.join(&first))? {
+            let directory = root.join(&first).join(&second);
+            for entry in read_dir_or_empty(&directory)? {
+                let entry = entry?;
+                let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                    continue;
+                };
+                let key = format!("{first}/{second}/{name}");
+                let meta = entry.metadata()?;
+                if meta.is_file() && validate_key(&key).is_ok() {
+                    found.push(StoredEntry {
+                        key,
+                        modified: meta.modified().ok(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The names of the directories in `directory` that could be a key's
+/// level: two lowercase hex digits.
+fn subdirectories(directory: &Path) -> Result<Vec<String>, StoreError> {
+    let mut names = Vec::new();
+    for entry in read_dir_or_empty(directory)? {
+        let entry = entry?;
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let shaped =
+            name.len() == 2 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if shaped && entry.file_type()?.is_dir() {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// A directory's entries; none when it does not exist (an empty store, or
+/// a directory removed while walking).
+fn read_dir_or_empty(
+    directory: &Path,
+) -> io::Result<Box<dyn Iterator<Item = io::Result<fs::DirEntry>>>> {
+    match fs::read_dir(directory) {
+        Ok(entries) => Ok(Box::new(entries)),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Box::new(std::iter::empty())),
+        Err(error) => Err(error),
     }
 }
 

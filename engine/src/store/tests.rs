@@ -164,3 +164,32 @@ async fn get_of_a_missing_valid_key_is_not_found() {
     let key = object_key(&sha, "png").expect("key");
     assert!(matches!(store.get(&key).await, Err(StoreError::NotFound)));
 }
+
+#[tokio::test]
+async fn list_returns_every_object_and_skips_temp_and_stray_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = LocalStore::new(dir.path());
+    store.ensure().await.expect("ensure");
+    assert!(store.list().await.expect("list empty").is_empty());
+    let png = store.put(b"one".to_vec(), "png").await.expect("put");
+    let jpg = store.put(b"two".to_vec(), "jpg").await.expect("put");
+    fs::write(dir.path().join(".tmp/0123.tmp"), b"partial").expect("write");
+    let first = png.key.split('/').next().expect("first level");
+    fs::write(dir.path().join(first).join("stray.txt"), b"x").expect("write");
+    fs::write(dir.path().join("README"), b"x").expect("write");
+
+    let mut keys: Vec<String> = store
+        .list()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|entry| {
+            assert!(entry.modified.is_some());
+            entry.key
+        })
+        .collect();
+    keys.sort();
+    let mut expected = vec![png.key, jpg.key];
+    expected.sort();
+    assert_eq!(keys, expected);
+}

@@ -191,3 +191,33 @@ fn backend_urls_must_be_http() {
     let err = Settings::from_file(&path).unwrap_err();
     assert!(format!("{err:#}").contains("api_kee"), "{err:#}");
 }
+
+#[test]
+fn trash_retention_defaults_to_30_days_and_comes_from_the_file_or_the_flag() {
+    let config = parse(&[]).settings.resolve().unwrap();
+    assert_eq!(config.trash_retention, Duration::from_secs(30 * 86_400));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("easel.toml");
+    std::fs::write(&path, "trash_retention_days = 7\n").unwrap();
+    let from_file = parse(&["--config", path.to_str().unwrap()])
+        .settings
+        .resolve()
+        .unwrap();
+    assert_eq!(from_file.trash_retention, Duration::from_secs(7 * 86_400));
+    let flag = parse(&[
+        "--config",
+        path.to_str().unwrap(),
+        "--trash-retention-days",
+        "90",
+    ])
+    .settings
+    .resolve()
+    .unwrap();
+    assert_eq!(flag.trash_retention, Duration::from_secs(90 * 86_400));
+    assert!(
+        parse(&["--trash-retention-days", "0"])
+            .settings
+            .resolve()
+            .is_err()
+    );
+}

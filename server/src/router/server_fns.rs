@@ -8,7 +8,7 @@
 //!   errors with 500; the error body says what it really was) and
 //!   `Retry-After` when it is a rate limit.
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,6 @@ use easel_app::AppError;
 use easel_app::ssr::AppState;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use leptos::prelude::provide_context;
-use leptos::server_fn::error::FromServerFnError;
 
 /// The largest error body we read back to find its status.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -93,15 +92,5 @@ async fn with_error_status(response: Response) -> Response {
 
 /// An `AppError` as a server function would have answered it.
 fn error_response(err: &AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body: Bytes = err.ser();
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
+    err.clone().into_response()
 }

@@ -11,13 +11,14 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
 use crate::AppError;
-use crate::api::gallery::{DeleteImage, get_image};
 use crate::api::generation::list_models;
+use crate::api::images::{DeleteImage, get_image};
 use crate::components::action_icons::{ActionIcon, ActionIconKind};
 use crate::components::copy_button::CopyButton;
 use crate::components::time::LocalTime;
 
 use super::derive::DeriveActions;
+use super::organize::OrganizePanel;
 
 /// The image page. Another user's image, or a bad id, is "not found".
 #[component]
@@ -91,6 +92,7 @@ fn ImageDetailView(
             <aside class="min-w-0 space-y-5">
                 <Actions id />
                 <DeriveActions detail=detail.clone() models=model_list />
+                <OrganizePanel detail=detail.clone() />
                 <TextBlock label="Prompt" text=item.prompt.clone() testid="detail-prompt" />
                 {(!detail.negative_prompt.is_empty()).then(|| view! {
                     <TextBlock label="Negative prompt" text=detail.negative_prompt.clone() testid="detail-negative-prompt" />
@@ -165,7 +167,7 @@ fn Actions(id: Uuid) -> impl IntoView {
         <Show when=move || confirming.get()>
             <div role="alertdialog" aria-label="Confirm delete" class="rounded-xl bg-rose-500/10 p-4 ring-1 ring-inset ring-rose-500/25">
                 <p class="text-sm font-medium text-rose-100">"Delete this image?"</p>
-                <p class="mt-1 text-sm text-rose-200/70">"It is removed from your gallery for good."</p>
+                <p class="mt-1 text-sm text-rose-200/70">"It moves to the trash, where you can restore it until the trash is emptied."</p>
                 <div class="mt-3 flex justify-end gap-2">
                     <button
                         type="button"

@@ -183,6 +183,49 @@ impl StudioForm {
         }
     }
 
+    /// Fills the form from the settings another tool embedded in an image
+    /// (dropped on the Studio). Returns the fields it could not map, as
+    /// "label: value", for the person to see; the model stays the chosen
+    /// one, since another tool's checkpoint is not one of Easel's models.
+    pub fn load_imported(
+        &self,
+        imported: &easel_domain::metadata::import::ImportedParameters,
+    ) -> Vec<String> {
+        let mut unmapped = Vec::new();
+        if !imported.prompt.is_empty() {
+            self.prompt.set(imported.prompt.clone());
+        }
+        self.negative_prompt.set(imported.negative_prompt.clone());
+        if let Some(seed) = imported.seed.filter(|s| (0..=MAX_SEED).contains(s)) {
+            self.random_seed.set(false);
+            self.seed.set(seed.to_string());
+        }
+        if let Some(steps) = imported.steps {
+            self.steps.set(steps);
+        }
+        if let Some(cfg) = imported.cfg_scale {
+            self.cfg.set(cfg);
+        }
+        if let (Some(width), Some(height)) = (imported.width, imported.height) {
+            self.width.set(width);
+            self.height.set(height);
+        }
+        for (label, value) in [
+            ("Model", &imported.model),
+            ("Sampler", &imported.sampler),
+            ("Scheduler", &imported.scheduler),
+        ] {
+            if let Some(value) = value {
+                unmapped.push(format!("{label}: {value}"));
+            }
+        }
+        if let Some(strength) = imported.strength {
+            unmapped.push(format!("Denoising strength: {strength}"));
+        }
+        unmapped.extend(imported.extra.iter().map(|(k, v)| format!("{k}: {v}")));
+        unmapped
+    }
+
     /// Fills the form from a job, with its seed fixed (so the same image
     /// can be made again, or varied).
     pub fn load_job(&self, job: &JobView) {

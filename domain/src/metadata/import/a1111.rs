@@ -5,12 +5,6 @@ use super::values::{self, push_extra};
 use super::{Entries, ImportedParameters, MetadataSource};
 use crate::metadata::Infotext;
 
-/// The most work the settings-line scan may do on one line, in character
-/// steps. [`Infotext::parse`] retries a key at each character of a run of
-/// key characters, so its cost grows with the square of such a run; a line
-/// over this budget is read as prompt text, not settings.
-const MAX_SETTINGS_SCAN: usize = 2_000_000;
-
 /// Reads an infotext from `parameters` or the UserComment. Text that is a
 /// JSON object belongs to another tool; a blank `parameters` says nothing;
 /// and a UserComment without any settings (a camera's, a person's note) is
@@ -44,7 +38,7 @@ fn has_settings(parsed: &ImportedParameters) -> bool {
 /// Maps an infotext onto the parameters; a `Version` naming Fooocus marks
 /// the result as Fooocus's.
 pub(super) fn parse(text: &str, source: MetadataSource) -> ImportedParameters {
-    let info = parse_infotext(text);
+    let info = Infotext::parse(text);
     let mut result = ImportedParameters::new(source);
     result.prompt = values::prompt(&info.prompt);
     result.negative_prompt = values::prompt(&info.negative_prompt);
@@ -85,34 +79,4 @@ fn map_setting(result: &mut ImportedParameters, key: &str, value: &str) -> bool 
         _ => return false,
     }
     true
-}
-
-/// [`Infotext::parse`], unless the last line would make its settings scan
-/// too slow: then the text is prompt and negative prompt only.
-fn parse_infotext(text: &str) -> Infotext {
-    let last_line = text.trim().rsplit(['\n', '\r']).next().unwrap_or_default();
-    if settings_scan_cost(last_line) <= MAX_SETTINGS_SCAN {
-        return Infotext::parse(text);
-    }
-    let text = text.trim();
-    match text.split_once("Negative prompt:") {
-        Some((prompt, negative)) if prompt.is_empty() || prompt.ends_with(['\n', '\r']) => {
-            Infotext::new(prompt.trim(), negative.trim())
-        }
-        _ => Infotext::new(text, ""),
-    }
-}
-
-/// An upper bound on the settings scan's steps: for each character, the
-/// length of the run of key characters (word characters, space, `-`, `/`)
-/// starting there.
-fn settings_scan_cost(line: &str) -> usize {
-    let mut run = 0usize;
-    let mut cost = 0usize;
-    for c in line.chars().rev() {
-        let key_char = c.is_alphanumeric() || matches!(c, '_' | ' ' | '-' | '/');
-        run = if key_char { run.saturating_add(1) } else { 0 };
-        cost = cost.saturating_add(run);
-    }
-    cost
 }
