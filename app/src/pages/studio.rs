@@ -83,6 +83,10 @@ pub fn StudioPage() -> impl IntoView {
 }
 
 /// What a file dropped on the Studio gave the form.
+#[cfg_attr(
+    not(feature = "hydrate"),
+    allow(dead_code, reason = "made in the browser only")
+)]
 #[derive(Debug, Clone, PartialEq)]
 enum DropOutcome {
     /// Loaded from this file, by this tool; these fields could not be used.

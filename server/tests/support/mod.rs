@@ -17,8 +17,11 @@ use tower::ServiceExt;
 pub fn config() -> Config {
     let mut config = Settings::default().finish().unwrap();
     config.site_root = "target/no-such-site".into();
-    // Each test process gets its own image folder (removed at exit by the OS
-    // temp cleaner; tests that look at files use `image_dir()`).
+    // Each test process gets its own data and image folders (removed at exit
+    // by the OS temp cleaner; tests that look at files use `image_dir()`).
+    // Never the default `./data`: that is inside the checkout, where caches
+    // such as the style previews would end up committed.
+    config.data_dir = std::env::temp_dir().join(format!("easel-test-data-{}", std::process::id()));
     config.image_dir =
         std::env::temp_dir().join(format!("easel-test-images-{}", std::process::id()));
     config.builtin_concurrency = 2;

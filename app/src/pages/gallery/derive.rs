@@ -195,6 +195,7 @@ mod tests {
                 width: 512,
                 height: 512,
                 created_at: chrono::DateTime::UNIX_EPOCH,
+                starred: false,
             },
             negative_prompt: "blur".into(),
             seed: 3,
@@ -208,6 +209,10 @@ mod tests {
             byte_size: 1,
             metadata_json: String::new(),
             revised_prompt: None,
+            operation: "txt2img".into(),
+            tags: Vec::new(),
+            galleries: Vec::new(),
+            deleted_at: None,
         };
         let upscaler = model("comfyui:x", &[Operation::Upscale], true);
         let request = derive_request(&detail, &upscaler, Operation::Upscale);

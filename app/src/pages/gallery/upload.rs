@@ -6,6 +6,10 @@ use easel_domain::gallery::upload::{ACCEPT_ATTRIBUTE, ACCEPTED_FORMATS, UploadRe
 use leptos::prelude::*;
 
 /// Where an upload stands.
+#[cfg_attr(
+    not(feature = "hydrate"),
+    allow(dead_code, reason = "made in the browser only")
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadState {
     /// Nothing under way.

@@ -187,6 +187,10 @@ impl StudioForm {
     /// (dropped on the Studio). Returns the fields it could not map, as
     /// "label: value", for the person to see; the model stays the chosen
     /// one, since another tool's checkpoint is not one of Easel's models.
+    #[cfg_attr(
+        not(feature = "hydrate"),
+        allow(dead_code, reason = "called in the browser only")
+    )]
     pub fn load_imported(
         &self,
         imported: &easel_domain::metadata::import::ImportedParameters,
