@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated, register, screenshot, uniqueName } from "./helpers";
+import { hydrated, pageErrors, register, screenshot, uniqueName } from "./helpers";
 
 const password = "correct horse battery";
 const prompts = ["a lighthouse on a cliff at sunset", "a red fox in the snow", "a whale under the sea"];
@@ -20,6 +20,7 @@ async function generate(page: Page, list: string[]): Promise<void> {
 
 test("organise images into a public gallery that strangers can read, with JavaScript or without", async ({ page, browser }, info) => {
   test.setTimeout(180_000);
+  const errors = pageErrors(page);
   await register(page, uniqueName("gale"), password);
   await generate(page, prompts);
 
@@ -101,4 +102,5 @@ test("organise images into a public gallery that strangers can read, with JavaSc
   // The tag filter, from the URL.
   await page.goto("/gallery?tag=seaside");
   await expect(page.getByTestId("gallery-item")).toHaveCount(3);
+  expect(errors).toEqual([]);
 });

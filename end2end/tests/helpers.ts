@@ -38,3 +38,13 @@ export async function screenshot(page: Page, info: TestInfo, name: string): Prom
   await page.screenshot({ path, fullPage: true, animations: "disabled" });
   return path;
 }
+
+/**
+ * Collects the page's uncaught errors (a hydration panic among them, which
+ * leaves a page that looks right but ignores every click).
+ */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
+  return errors;
+}

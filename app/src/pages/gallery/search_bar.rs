@@ -24,6 +24,7 @@ pub fn SearchBar(query: Memo<ImageQuery>) -> impl IntoView {
             {move || {
                 let q = query.get();
                 let filtered = q.is_filtered();
+                let chosen_model = q.model.clone().unwrap_or_default();
                 view! {
                     <div class="flex flex-wrap gap-2">
                         <div class="relative min-w-0 flex-1 basis-64">
@@ -55,8 +56,10 @@ pub fn SearchBar(query: Memo<ImageQuery>) -> impl IntoView {
                         <label class="grid gap-1 text-xs text-zinc-400">"Model or backend"
                             <select name="model" class=FIELD>
                                 <option value="">"Any"</option>
-                                {
-                                    let chosen = q.model.clone().unwrap_or_default();
+                                // Inside a Suspense, so the server waits for the
+                                // list and hydration finds the same options.
+                                <Suspense fallback=|| ()>{
+                                    let chosen = chosen_model.clone();
                                     move || models.get().and_then(Result::ok).map(|models| {
                                         let mut backends: Vec<String> = models.iter().map(|m| m.id.split(':').next().unwrap_or_default().to_owned()).collect();
                                         backends.dedup();
@@ -66,7 +69,7 @@ pub fn SearchBar(query: Memo<ImageQuery>) -> impl IntoView {
                                             {models.into_iter().map(|m| view! { <option value=m.id.clone() selected=m.id == chosen>{m.label}</option> }).collect_view()}
                                         }
                                     })
-                                }
+                                }</Suspense>
                                 <option value="import" selected=q.model.as_deref() == Some("import")>"Imported files"</option>
                             </select>
                         </label>
@@ -88,12 +91,12 @@ pub fn SearchBar(query: Memo<ImageQuery>) -> impl IntoView {
                         <label class="grid gap-1 text-xs text-zinc-400">"Gallery"
                             <select name="gallery" class=FIELD>
                                 <option value="">"Any"</option>
-                                {
+                                <Suspense fallback=|| ()>{
                                     let chosen = q.gallery;
                                     move || galleries.get().and_then(Result::ok).map(|list| list.into_iter().map(|g| view! {
                                         <option value=g.id.to_string() selected=Some(g.id) == chosen>{g.name}</option>
                                     }).collect_view())
-                                }
+                                }</Suspense>
                             </select>
                         </label>
                         <label class="grid gap-1 text-xs text-zinc-400">"Made by"
