@@ -587,3 +587,67 @@ async fn keyset_pages_skip_nothing_and_repeat_nothing_while_rows_arrive(db: PgPo
         }
     }
 }
+
+/// Every page of `q`, in order, following the cursors.
+async fn every_page(images: &Images, user: Uuid, q: &ImageQuery, limit: u32) -> Vec<Uuid> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<GalleryCursor> = None;
+    loop {
+        let page = images.list(user, q, cursor, limit).await.unwrap();
+        seen.extend(page.items.iter().map(|i| i.id));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return seen,
+        }
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn rare_and_common_words_page_in_the_same_order(db: PgPool) {
+    // A word on more than 2,000 images is read by walking the date index,
+    // a rarer one by gathering its matches; both must give the grid's
+    // exact order, page after page, in every sort.
+    let (images, _) = services(&db);
+    let alice = support::user(&db, "alice").await;
+    sqlx::query(
+        "insert into generated_images (id, user_id, prompt, negative_prompt, model, parameters,
+             image_path, thumbnail_path, thumbnail_large_path, width, height, seed, byte_size,
+             created_at, starred)
+         select gen_random_uuid(), $1,
+                case when g % 50 = 0 then 'a lighthouse with an axolotl' else 'a lighthouse at dusk' end,
+                '', 'builtin:easel-sketch', '{}', 'k/' || g, 'k/' || g, 'k/' || g, 512, 512, g, 10,
+                now() - g * interval '1 minute' - (g % 3) * interval '1 second', g % 7 = 0
+         from generate_series(1, 2400) g",
+    )
+    .bind(alice)
+    .execute(&db)
+    .await
+    .unwrap();
+    for sort in [SortOrder::Newest, SortOrder::Oldest, SortOrder::Starred] {
+        let order = match sort {
+            SortOrder::Newest => "created_at desc, id desc",
+            SortOrder::Oldest => "created_at, id",
+            SortOrder::Starred => "starred desc, created_at desc, id desc",
+        };
+        for (word, pattern, matches) in [
+            ("axolotl", "%axolotl%", 48),
+            ("lighthouses", "%lighthouse%", 2400),
+        ] {
+            let expected: Vec<Uuid> = sqlx::query_scalar(&format!(
+                "select id from generated_images where user_id = $1 and prompt like $2 order by {order}"
+            ))
+            .bind(alice)
+            .bind(pattern)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+            assert_eq!(expected.len(), matches);
+            let q = ImageQuery {
+                sort,
+                ..query(word)
+            };
+            let seen = every_page(&images, alice, &q, 37).await;
+            assert_eq!(seen, expected, "{word}, {sort:?}");
+        }
+    }
+}

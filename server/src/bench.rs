@@ -6,6 +6,7 @@
 
 mod backends;
 mod crash;
+mod gallery;
 mod live;
 mod queue;
 mod thumbnails;
@@ -37,7 +38,10 @@ pub enum BenchKind {
     /// Every remote connector through the pipeline, against the stand-ins
     /// (needs the `easel-standins` program beside `easel`).
     Backends,
-    /// All of the above except `crash` and `backends`.
+    /// The image grid's pages, searches and filters over 1,000,000 images
+    /// (seeds a kept database, `easel_bench_gallery`, on first use).
+    Gallery,
+    /// All of the above except `crash`, `backends` and `gallery`.
     All,
 }
 
@@ -71,6 +75,19 @@ pub struct BenchArgs {
     /// Jobs per backend for `backends`.
     #[arg(long, default_value_t = 100)]
     pub backend_jobs: usize,
+    /// Refill the `gallery` bench database even when it is already seeded.
+    #[arg(long)]
+    pub reseed: bool,
+    /// Print `EXPLAIN (ANALYZE, BUFFERS)` of each `gallery` query.
+    #[arg(long)]
+    pub explain: bool,
+    /// Timed runs of each `gallery` query.
+    #[arg(long, default_value_t = 200)]
+    pub runs: usize,
+    /// Run `gallery` with `plan_cache_mode = force_custom_plan` (every
+    /// execution planned for its own parameters, never a cached generic plan).
+    #[arg(long)]
+    pub custom_plans: bool,
 }
 
 /// Runs the chosen benchmarks.
@@ -82,6 +99,19 @@ pub async fn run(config: Config, args: BenchArgs) -> anyhow::Result<()> {
     }
     if args.what.contains(&BenchKind::Crash) {
         crash::run(&config, args.trials, args.crash_jobs).await?;
+    }
+    if args.what.contains(&BenchKind::Gallery) {
+        let database = Database::open(&config).await?;
+        let result = gallery::run(
+            &database,
+            args.reseed,
+            args.explain,
+            args.runs,
+            args.custom_plans,
+        )
+        .await;
+        database.close().await;
+        result?;
     }
     let backends = args.what.contains(&BenchKind::Backends);
     if !(wants(BenchKind::Queue)

@@ -22,7 +22,21 @@ pub fn BulkBar(
     items: RwSignal<Vec<GalleryItem>>,
 ) -> impl IntoView {
     let query = StoredValue::new(query);
-    let total = Resource::new(|| (), move |_| count_gallery_images(query.get_value()));
+    // Counted once a selection starts, not on every page view: counting
+    // every match of a broad search reads each of them.
+    let total = Resource::new(
+        move || selection.is_active(),
+        move |active| {
+            let query = query.get_value();
+            async move {
+                if active {
+                    count_gallery_images(query).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+        },
+    );
     let galleries = Resource::new(|| (), |_| list_galleries());
     let status = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
@@ -67,7 +81,7 @@ pub fn BulkBar(
     };
     let count_label = move || {
         if selection.all_matching.get() {
-            match total.get().and_then(Result::ok) {
+            match total.get().and_then(Result::ok).flatten() {
                 Some(n) => format!("All {n} matching selected"),
                 None => "All matching selected".to_owned(),
             }
@@ -82,7 +96,7 @@ pub fn BulkBar(
                 <span class="px-1 text-sm font-semibold text-white" data-testid="selected-count">{count_label}</span>
                 <Show when=move || !selection.all_matching.get()>
                     <button type="button" class=BUTTON data-testid="select-all-matching" on:click=move |_| selection.all_matching.set(true)>
-                        {move || match total.get().and_then(Result::ok) { Some(n) => format!("Select all {n} matching"), None => "Select all matching".to_owned() }}
+                        {move || match total.get().and_then(Result::ok).flatten() { Some(n) => format!("Select all {n} matching"), None => "Select all matching".to_owned() }}
                     </button>
                 </Show>
                 <span class="mx-1 hidden h-6 w-px bg-white/10 sm:block" aria-hidden="true"></span>
