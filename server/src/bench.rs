@@ -84,10 +84,6 @@ pub struct BenchArgs {
     /// Timed runs of each `gallery` query.
     #[arg(long, default_value_t = 200)]
     pub runs: usize,
-    /// Run `gallery` with `plan_cache_mode = force_custom_plan` (every
-    /// execution planned for its own parameters, never a cached generic plan).
-    #[arg(long)]
-    pub custom_plans: bool,
 }
 
 /// Runs the chosen benchmarks.
@@ -102,14 +98,7 @@ pub async fn run(config: Config, args: BenchArgs) -> anyhow::Result<()> {
     }
     if args.what.contains(&BenchKind::Gallery) {
         let database = Database::open(&config).await?;
-        let result = gallery::run(
-            &database,
-            args.reseed,
-            args.explain,
-            args.runs,
-            args.custom_plans,
-        )
-        .await;
+        let result = gallery::run(&database, args.reseed, args.explain, args.runs).await;
         database.close().await;
         result?;
     }

@@ -45,13 +45,8 @@ pub(super) async fn run(
     reseed: bool,
     explain: bool,
     runs: usize,
-    custom_plans: bool,
 ) -> anyhow::Result<()> {
-    let (pool, mut options) = open(database, reseed).await?;
-    if custom_plans {
-        println!("gallery: plan_cache_mode = force_custom_plan");
-        options = options.options([("plan_cache_mode", "force_custom_plan")]);
-    }
+    let (pool, options) = open(database, reseed).await?;
     let result = measure(&pool, &options, explain, runs.max(1)).await;
     pool.close().await;
     result
@@ -653,10 +648,9 @@ async fn measure(
         },
     ];
 
-    // Each query gets a fresh one-connection pool: PostgreSQL caches a
-    // generic plan for a prepared statement after 5 runs when it looks no
-    // dearer than the custom ones, so a connection's history changes its
-    // plans. `first 5` are the custom-planned runs on a new connection.
+    // Each query gets a fresh one-connection pool, so no query's runs warm
+    // another's connection; `first 5` is the slowest of the first five runs
+    // on it (cold caches).
     let mut table = Vec::new();
     for case in &cases {
         let case_pool = easel_engine::db::connect(options.clone(), 1).await?;
