@@ -361,20 +361,19 @@ fn list_statement(
 ) -> QueryBuilder<'static, sqlx::Postgres> {
     let mut sql = QueryBuilder::new(format!("{head}select "));
     sql.push(ITEM_COLUMNS).push(" from ");
-    if shape == PageShape::Gather {
-        // `offset 0` keeps the inner query whole: PostgreSQL cannot push the
-        // order and limit into it, so it reads the few matches through the
-        // search index and sorts them, instead of walking the date index.
-        sql.push("(select ")
-            .push(ITEM_COLUMNS)
-            .push(" from generated_images i");
-        push_query_filters(&mut sql, user_id, query);
-        push_keyset_condition(&mut sql, query.sort, cursor);
+    // Gathering wraps the matches in `(... offset 0)`, which keeps the inner
+    // query whole: PostgreSQL cannot push the order and limit into it, so it
+    // reads the few matches through the search index and sorts them,
+    // instead of walking the date index.
+    let gather = shape == PageShape::Gather;
+    if gather {
+        sql.push("(select ").push(ITEM_COLUMNS).push(" from ");
+    }
+    sql.push("generated_images i");
+    push_query_filters(&mut sql, user_id, query);
+    push_keyset_condition(&mut sql, query.sort, cursor);
+    if gather {
         sql.push(" offset 0) i");
-    } else {
-        sql.push("generated_images i");
-        push_query_filters(&mut sql, user_id, query);
-        push_keyset_condition(&mut sql, query.sort, cursor);
     }
     push_order(&mut sql, query.sort);
     sql.push(" limit ").push_bind(i64::from(limit) + 1);
